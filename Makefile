@@ -1,0 +1,156 @@
+# gamegate: `make demo` runs a game server's login flow against the sandbox,
+# `make test` runs every test. Both install missing Debian packages first.
+
+version_part = $(shell sed -n 's/^\#define GG_VERSION_$(1) \([0-9]*\)$$/\1/p' include/gamegate.h)
+MAJOR := $(call version_part,MAJOR)
+VERSION := $(MAJOR).$(call version_part,MINOR).$(call version_part,PATCH)
+
+PREFIX ?= /usr/local
+LIBDIR ?= $(PREFIX)/lib
+INCLUDEDIR ?= $(PREFIX)/include
+DESTDIR ?=
+
+CC ?= cc
+CFLAGS ?= -O2 -g
+WARNINGS := -Wall -Wextra -Wshadow -Wstrict-prototypes -Wmissing-prototypes -Wformat=2 -Wvla
+ifeq ($(CI),true)
+WARNINGS += -Werror
+endif
+# Recursive (=), so that pkg-config runs after `deps` has installed it.
+PKGS := libcurl jansson libcrypto
+PKG_CFLAGS = $(shell pkg-config --cflags $(PKGS))
+PKG_LIBS = $(shell pkg-config --libs $(PKGS))
+PYTHON = $(shell tools/find-python)
+
+ALL_CFLAGS = -std=c11 -D_POSIX_C_SOURCE=200809L -fPIC -fvisibility=hidden -pthread \
+             $(WARNINGS) -Iinclude $(PKG_CFLAGS) $(CFLAGS)
+SANITIZE := -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer
+
+B := build
+SONAME := libgamegate.so.$(MAJOR)
+SOURCES := $(wildcard lib/*.c)
+HEADERS := $(wildcard lib/*.h) include/gamegate.h
+OBJECTS := $(SOURCES:lib/%.c=$(B)/obj/%.o)
+ASAN_OBJECTS := $(SOURCES:lib/%.c=$(B)/asan/obj/%.o)
+C_TESTS := test_api test_dlopen test_units
+
+.PHONY: all deps lib demo test test-c test-valgrind test-python test-asan install uninstall clean
+
+all: lib
+
+deps:
+	@tools/ensure-deps
+
+lib: $(B)/lib/$(SONAME)
+
+# --- the library, plain and sanitized ----------------------------------------
+
+$(B)/obj/%.o: lib/%.c $(HEADERS) | deps
+	@mkdir -p $(@D)
+	$(CC) $(ALL_CFLAGS) -c $< -o $@
+
+$(B)/asan/obj/%.o: lib/%.c $(HEADERS) | deps
+	@mkdir -p $(@D)
+	$(CC) $(ALL_CFLAGS) $(SANITIZE) -c $< -o $@
+
+link_library = $(CC) $(ALL_CFLAGS) $(2) -shared -Wl,-soname,$(SONAME) \
+	-Wl,--version-script=lib/gamegate.map -Wl,--no-undefined -Wl,-z,relro,-z,now \
+	-o $@ $(1) $(PKG_LIBS) $(LDFLAGS) && ln -sf $(@F) $(@D)/$(SONAME) && ln -sf $(@F) $(@D)/libgamegate.so
+
+$(B)/lib/libgamegate.so.$(VERSION): $(OBJECTS) lib/gamegate.map
+	@mkdir -p $(@D)
+	$(call link_library,$(OBJECTS))
+
+$(B)/asan/lib/libgamegate.so.$(VERSION): $(ASAN_OBJECTS) lib/gamegate.map
+	@mkdir -p $(@D)
+	$(call link_library,$(ASAN_OBJECTS),$(SANITIZE))
+
+$(B)/lib/$(SONAME) $(B)/asan/lib/$(SONAME): %/$(SONAME): %/libgamegate.so.$(VERSION)
+
+# --- C tests: through the ABI (linked and dlopen'ed) and of the internals -----
+
+TEST_CFLAGS = $(ALL_CFLAGS) -Ilib -Itests/c
+TEST_HELPERS := tests/c/check.h tests/c/sandbox.h tests/c/sandbox.c
+
+$(B)/tests/test_api: tests/c/test_api.c $(TEST_HELPERS) $(B)/lib/$(SONAME)
+$(B)/tests/test_dlopen: tests/c/test_dlopen.c $(TEST_HELPERS) $(B)/lib/$(SONAME)
+$(B)/tests/test_units: tests/c/test_units.c $(TEST_HELPERS) $(OBJECTS)
+$(B)/asan/tests/test_api: tests/c/test_api.c $(TEST_HELPERS) $(B)/asan/lib/$(SONAME)
+$(B)/asan/tests/test_dlopen: tests/c/test_dlopen.c $(TEST_HELPERS) $(B)/asan/lib/$(SONAME)
+$(B)/asan/tests/test_units: tests/c/test_units.c $(TEST_HELPERS) $(ASAN_OBJECTS)
+
+link_test = $(CC) $(TEST_CFLAGS) $(2) -o $@ $< tests/c/sandbox.c $(1) $(PKG_LIBS) -ldl $(LDFLAGS)
+
+$(B)/tests/test_api $(B)/asan/tests/test_api:
+	@mkdir -p $(@D)
+	$(call link_test,-L$(dir $(@D))lib -Wl,-rpath,'$$ORIGIN/../lib' -lgamegate,$(if $(findstring asan,$@),$(SANITIZE)))
+$(B)/tests/test_dlopen $(B)/asan/tests/test_dlopen:
+	@mkdir -p $(@D)
+	$(call link_test,,$(if $(findstring asan,$@),$(SANITIZE)))
+$(B)/tests/test_units:
+	@mkdir -p $(@D)
+	$(call link_test,$(OBJECTS))
+$(B)/asan/tests/test_units:
+	@mkdir -p $(@D)
+	$(call link_test,$(ASAN_OBJECTS),$(SANITIZE))
+
+WITH_SANDBOX = tools/with-sandbox $(PYTHON)
+PYTEST = $(PYTHON) -m pytest -q -p no:cacheprovider tests/python
+
+test-c: $(C_TESTS:%=$(B)/tests/%)
+	@for t in $(C_TESTS); do \
+	  echo "== $$t"; GG_LIBRARY=$(B)/lib/$(SONAME) $(WITH_SANDBOX) $(B)/tests/$$t || exit 1; done
+
+test-valgrind: $(C_TESTS:%=$(B)/tests/%)
+	@for t in $(C_TESTS); do \
+	  echo "== valgrind $$t"; GG_LIBRARY=$(B)/lib/$(SONAME) $(WITH_SANDBOX) valgrind -q \
+	    --leak-check=full --errors-for-leak-kinds=definite,indirect,possible \
+	    --show-leak-kinds=definite,indirect,possible --error-exitcode=99 \
+	    $(B)/tests/$$t || exit 1; done
+
+test-python: $(B)/lib/$(SONAME)
+	GAMEGATE_LIBRARY=$(abspath $(B)/lib/$(SONAME)) PYTHONPATH=bindings/python $(PYTEST)
+
+# Python is not built with ASan, so the runtime is preloaded into it; its own
+# allocations at exit are not leaks of ours, hence detect_leaks=0 there.
+test-asan: $(C_TESTS:%=$(B)/asan/tests/%) $(B)/asan/lib/$(SONAME)
+	@for t in $(C_TESTS); do \
+	  echo "== asan $$t"; GG_LIBRARY=$(B)/asan/lib/$(SONAME) $(WITH_SANDBOX) $(B)/asan/tests/$$t || exit 1; done
+	GAMEGATE_LIBRARY=$(abspath $(B)/asan/lib/$(SONAME)) PYTHONPATH=bindings/python \
+	  LD_PRELOAD="$$($(CC) -print-file-name=libasan.so) $$($(CC) -print-file-name=libubsan.so)" \
+	  ASAN_OPTIONS=detect_leaks=0 $(PYTEST)
+
+test: test-c test-valgrind test-python test-asan
+
+# --- the demo: a game server's login flow against the sandbox ---------------
+
+$(B)/examples/login: examples/login.c $(B)/lib/$(SONAME)
+	@mkdir -p $(@D)
+	$(CC) $(ALL_CFLAGS) -o $@ $< -L$(B)/lib -Wl,-rpath,'$$ORIGIN/../lib' -lgamegate
+
+demo: $(B)/examples/login
+	@GAMEGATE_LIBRARY=$(abspath $(B)/lib/$(SONAME)) PYTHONPATH=bindings/python \
+	  $(WITH_SANDBOX) sh -c '$(PYTHON) examples/login.py && $(B)/examples/login'
+
+# --- install ------------------------------------------------------------------
+
+$(B)/gamegate.pc: lib/gamegate.pc.in include/gamegate.h
+	@mkdir -p $(@D)
+	sed -e 's|@PREFIX@|$(PREFIX)|' -e 's|@LIBDIR@|$(LIBDIR)|' \
+	    -e 's|@INCLUDEDIR@|$(INCLUDEDIR)|' -e 's|@VERSION@|$(VERSION)|' $< > $@
+
+install: lib $(B)/gamegate.pc
+	install -d $(DESTDIR)$(LIBDIR)/pkgconfig $(DESTDIR)$(INCLUDEDIR)
+	install -m 755 $(B)/lib/libgamegate.so.$(VERSION) $(DESTDIR)$(LIBDIR)/
+	ln -sf libgamegate.so.$(VERSION) $(DESTDIR)$(LIBDIR)/$(SONAME)
+	ln -sf libgamegate.so.$(VERSION) $(DESTDIR)$(LIBDIR)/libgamegate.so
+	install -m 644 include/gamegate.h $(DESTDIR)$(INCLUDEDIR)/
+	install -m 644 $(B)/gamegate.pc $(DESTDIR)$(LIBDIR)/pkgconfig/
+
+uninstall:
+	rm -f $(DESTDIR)$(LIBDIR)/libgamegate.so.$(VERSION) $(DESTDIR)$(LIBDIR)/$(SONAME) \
+	      $(DESTDIR)$(LIBDIR)/libgamegate.so $(DESTDIR)$(INCLUDEDIR)/gamegate.h \
+	      $(DESTDIR)$(LIBDIR)/pkgconfig/gamegate.pc
+
+clean:
+	rm -rf $(B)

@@ -1,0 +1,75 @@
+#include "client.h"
+
+#include "gamegate.h"
+#include "message.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+GG_EXTERN int gg_client_new(gg_client **out)
+{
+    if (!out)
+        return GG_EINVAL;
+    *out = NULL;
+    gg_client *client = calloc(1, sizeof *client);
+    if (!client)
+        return GG_ENOMEM;
+    int code = transport_init(&client->transport, &client->options);
+    if (code != GG_OK) {
+        free(client);
+        return code;
+    }
+    *out = client;
+    return GG_OK;
+}
+
+GG_EXTERN void gg_client_free(gg_client *client)
+{
+    if (!client)
+        return;
+    transport_cleanup(&client->transport);
+    options_clear(&client->options);
+    free(client->last_message);
+    free(client);
+}
+
+void client_remember(struct gg_client *client, int code, const char *message)
+{
+    free(client->last_message);
+    client->last_code = code;
+    client->last_message = code != GG_OK && message ? strdup(message) : NULL;
+}
+
+GG_EXTERN int gg_client_set(gg_client *client, const char *option, const char *value)
+{
+    if (!client)
+        return GG_EINVAL;
+    struct strbuf msg = {0};
+    int code;
+    enum option_id id = option ? option_find(option) : OPT_NONE;
+    if (id == OPT_NONE) {
+        strbuf_addf(&msg, "unknown option '%s'", option ? option : "(null)");
+        code = GG_EINVAL;
+    } else {
+        code = options_set(&client->options, id, value, &msg);
+        if (code == GG_OK)
+            code = transport_configure(&client->transport, &client->options, id, &msg);
+    }
+    const char *secrets[MESSAGE_MAX_SECRETS];
+    size_t secret_count = options_secrets(&client->options, secrets, MESSAGE_MAX_SECRETS);
+    char *clean = code == GG_OK ? NULL
+                                : message_clean(msg.data ? msg.data : "", secrets, secret_count);
+    client_remember(client, code, clean);
+    free(clean);
+    strbuf_release(&msg);
+    return code;
+}
+
+GG_EXTERN const char *gg_client_errmsg(const gg_client *client)
+{
+    if (!client)
+        return "client is NULL";
+    if (client->last_message)
+        return client->last_message;
+    return client->last_code == GG_OK ? "" : gg_strerror(client->last_code);
+}

@@ -1,0 +1,18 @@
+/* The last line of defence for every message gamegate hands out: no secret,
+ * no control character, no unbounded length. */
+#ifndef GG_MESSAGE_H
+#define GG_MESSAGE_H
+
+#include <stddef.h>
+
+/* Messages are cut to this many bytes; the service's own text can be long. */
+#define MESSAGE_MAX_BYTES 1024
+/* More than any endpoint has secret parameters, plus the client's keys. */
+#define MESSAGE_MAX_SECRETS 64
+
+/* A cleaned copy of text: every occurrence of a non-empty secret (the first
+ * MESSAGE_MAX_SECRETS) replaced by "[redacted]", control characters by '?', cut at MESSAGE_MAX_BYTES on a
+ * character boundary. NULL if out of memory. */
+char *message_clean(const char *text, const char *const *secrets, size_t secret_count);
+
+#endif

@@ -1,0 +1,48 @@
+/* A client's options: their names, defaults and validation. What an option
+ * does to the HTTP transport is transport.c's business. */
+#ifndef GG_OPTIONS_H
+#define GG_OPTIONS_H
+
+#include "strbuf.h"
+
+#include <stddef.h>
+
+enum option_id {
+    OPT_NONE = 0,
+    OPT_KONGREGATE_API_KEY,
+    OPT_KONGREGATE_BASE_URL,
+    OPT_KICKAPPS_DEVELOPER_KEY,
+    OPT_KICKAPPS_AS,
+    OPT_KICKAPPS_BASE_URL,
+    OPT_TIMEOUT_MS,
+    OPT_CONNECT_TIMEOUT_MS,
+    OPT_MAX_RESPONSE_BYTES,
+    OPT_CA_FILE,
+    OPT_PROXY,
+    OPT_USER_AGENT,
+    OPT_LOCAL_ADDRESS,
+    OPT_COUNT
+};
+
+struct options {
+    char *values[OPT_COUNT]; /* NULL: the option's default */
+};
+
+/* OPT_NONE if no option has this name. */
+enum option_id option_find(const char *name);
+const char *option_name(enum option_id id);
+/* The value in force: the one set, else the default (which may be NULL). */
+const char *options_get(const struct options *options, enum option_id id);
+/* The value in force as a number, for options that hold one. */
+long long options_get_number(const struct options *options, enum option_id id);
+/* Stores the values of the options that hold keys into out (at most max);
+ * returns how many. */
+size_t options_secrets(const struct options *options, const char **out, size_t max);
+/* Validates and stores a copy of value (NULL restores the default). On
+ * failure returns a GG_E* code and says why in msg, never quoting the value. */
+int options_set(struct options *options, enum option_id id, const char *value,
+                struct strbuf *msg);
+/* Wipes and frees every value. */
+void options_clear(struct options *options);
+
+#endif

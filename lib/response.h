@@ -1,0 +1,20 @@
+/* Turns a response body into the JSON tree that results expose. */
+#ifndef GG_RESPONSE_H
+#define GG_RESPONSE_H
+
+#include "strbuf.h"
+
+#include <jansson.h>
+#include <stdbool.h>
+#include <stddef.h>
+
+/* Parses body, removing JSONP padding and, when unwrap_single_array is set,
+ * a one-element array around an object. GG_OK with *out set, or
+ * GG_EPROTOCOL with the reason in msg. */
+int response_parse(const char *body, size_t len, bool unwrap_single_array, json_t **out,
+                   struct strbuf *msg);
+
+/* "an object", "a string", ...: for messages about a body of the wrong shape. */
+const char *response_kind(const json_t *value);
+
+#endif

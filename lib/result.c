@@ -1,0 +1,127 @@
+#include "result.h"
+
+#include "gamegate.h"
+
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+struct gg_result *result_new(void)
+{
+    return calloc(1, sizeof(struct gg_result));
+}
+
+GG_EXTERN int gg_result_code(const gg_result *result)
+{
+    return result ? result->code : GG_EINVAL;
+}
+
+GG_EXTERN const char *gg_result_message(const gg_result *result)
+{
+    if (!result)
+        return "result is NULL";
+    if (result->message)
+        return result->message;
+    return result->code == GG_OK ? "" : gg_strerror(result->code);
+}
+
+GG_EXTERN int gg_result_http_status(const gg_result *result)
+{
+    return result ? result->http_status : 0;
+}
+
+/* Only digits make an index: "+1", " 1" and "1x" name nothing. */
+static bool parse_index(const char *segment, size_t len, size_t *index)
+{
+    if (len == 0 || len > 18)
+        return false;
+    size_t value = 0;
+    for (size_t i = 0; i < len; i++) {
+        if (segment[i] < '0' || segment[i] > '9')
+            return false;
+        value = value * 10 + (size_t)(segment[i] - '0');
+    }
+    *index = value;
+    return true;
+}
+
+static json_t *lookup(const gg_result *result, const char *path)
+{
+    if (!result || !result->body || !path)
+        return NULL;
+    json_t *node = result->body;
+    if (!*path)
+        return node;
+    for (const char *segment = path;;) {
+        const char *dot = strchr(segment, '.');
+        size_t len = dot ? (size_t)(dot - segment) : strlen(segment);
+        size_t index;
+        if (json_is_object(node))
+            node = json_object_getn(node, segment, len);
+        else if (json_is_array(node) && parse_index(segment, len, &index))
+            node = json_array_get(node, index);
+        else
+            return NULL;
+        if (!node || !dot)
+            return node;
+        segment = dot + 1;
+    }
+}
+
+GG_EXTERN const char *gg_result_get(const gg_result *result, const char *path)
+{
+    json_t *node = lookup(result, path);
+    if (!node)
+        return NULL;
+    if (json_is_string(node))
+        return json_string_value(node);
+
+    gg_result *mutable = (gg_result *)result;
+    char key[2 * sizeof(void *) + 3];
+    snprintf(key, sizeof key, "%p", (void *)node);
+    if (!mutable->texts && !(mutable->texts = json_object()))
+        return NULL;
+    json_t *cached = json_object_get(mutable->texts, key);
+    if (cached)
+        return json_string_value(cached);
+    char *text = json_dumps(node, JSON_COMPACT | JSON_ENCODE_ANY);
+    if (!text)
+        return NULL;
+    json_t *entry = json_string(text);
+    free(text);
+    if (!entry || json_object_set_new(mutable->texts, key, entry) != 0)
+        return NULL;
+    return json_string_value(entry);
+}
+
+GG_EXTERN size_t gg_result_count(const gg_result *result, const char *path)
+{
+    json_t *node = lookup(result, path);
+    if (json_is_array(node))
+        return json_array_size(node);
+    if (json_is_object(node))
+        return json_object_size(node);
+    return 0;
+}
+
+GG_EXTERN const char *gg_result_json(const gg_result *result)
+{
+    if (!result || !result->body)
+        return "";
+    gg_result *mutable = (gg_result *)result;
+    if (!mutable->json_text)
+        mutable->json_text = json_dumps(result->body, JSON_COMPACT | JSON_ENCODE_ANY);
+    return mutable->json_text ? mutable->json_text : "";
+}
+
+GG_EXTERN void gg_result_free(gg_result *result)
+{
+    if (!result)
+        return;
+    free(result->message);
+    json_decref(result->body);
+    free(result->json_text);
+    json_decref(result->texts);
+    free(result);
+}

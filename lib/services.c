@@ -1,0 +1,124 @@
+#define _GNU_SOURCE /* strcasestr */
+#include "services.h"
+
+#include "gamegate.h"
+#include "response.h"
+
+#include <stdio.h>
+#include <string.h>
+
+/* Numbers and strings alike: both services send ids either way. */
+static const char *field_text(const json_t *body, const char *key, char *scratch, size_t size)
+{
+    const json_t *value = json_object_get(body, key);
+    if (json_is_string(value))
+        return json_string_value(value);
+    if (json_is_integer(value)) {
+        snprintf(scratch, size, "%" JSON_INTEGER_FORMAT, json_integer_value(value));
+        return scratch;
+    }
+    return NULL;
+}
+
+static int kongregate_check_envelope(const json_t *body, struct strbuf *msg)
+{
+    if (!json_is_object(body)) {
+        strbuf_addf(msg, "expected a JSON object with a 'success' field, got %s",
+                    response_kind(body));
+        return GG_EPROTOCOL;
+    }
+    const json_t *success = json_object_get(body, "success");
+    if (!json_is_boolean(success)) {
+        strbuf_adds(msg, "the response has no true/false 'success' field");
+        return GG_EPROTOCOL;
+    }
+    if (json_is_true(success))
+        return GG_OK;
+
+    char scratch[32];
+    const char *error = field_text(body, "error", scratch, sizeof scratch);
+    const char *description = field_text(body, "error_description", NULL, 0);
+    strbuf_adds(msg, description && *description ? description : "the service reported failure");
+    if (error)
+        strbuf_addf(msg, " (error %s)", error);
+    /* 403 is what Kongregate answers for a bad api_key, user_id or token. */
+    bool rejected = error && (strcmp(error, "401") == 0 || strcmp(error, "403") == 0);
+    return rejected ? GG_EAUTH : GG_ESERVICE;
+}
+
+static const struct {
+    const char *error_id;
+    int code;
+} kickapps_error_ids[] = {
+    {"1", GG_EAUTH},    /* invalid token */
+    {"18", GG_EDENIED}, /* insufficient user permissions */
+    {"44", GG_EAUTH},   /* token required */
+};
+
+/* KickApps names most failures only in prose, so the prose decides. */
+static const struct {
+    const char *phrase;
+    int code;
+} kickapps_error_phrases[] = {
+    {"developerkey", GG_EAUTH}, /* "either developerkey is not passed or developerKey disabled" */
+    {"access denied", GG_EDENIED},
+    {"banned", GG_EDENIED},
+};
+
+static int kickapps_classify(const char *error_id, const char *error)
+{
+    for (size_t i = 0; error_id && i < sizeof kickapps_error_ids / sizeof *kickapps_error_ids; i++)
+        if (strcmp(error_id, kickapps_error_ids[i].error_id) == 0)
+            return kickapps_error_ids[i].code;
+    for (size_t i = 0; error && i < sizeof kickapps_error_phrases / sizeof *kickapps_error_phrases; i++)
+        if (strcasestr(error, kickapps_error_phrases[i].phrase))
+            return kickapps_error_phrases[i].code;
+    return GG_ESERVICE;
+}
+
+static int kickapps_check_envelope(const json_t *body, struct strbuf *msg)
+{
+    if (!json_is_object(body)) {
+        strbuf_addf(msg, "expected a JSON object, got %s", response_kind(body));
+        return GG_EPROTOCOL;
+    }
+    char status_scratch[32], id_scratch[32];
+    const char *status = field_text(body, "status", status_scratch, sizeof status_scratch);
+    const char *error = field_text(body, "error", NULL, 0);
+    /* The create-token page shows a banned IP as status "1" with an error
+     * text, so a non-empty error fails the call whatever the status says. */
+    bool failed = (status && strcmp(status, "1") != 0) || (error && *error);
+    if (!failed)
+        return GG_OK;
+
+    const char *error_id = field_text(body, "errorId", id_scratch, sizeof id_scratch);
+    const char *message = field_text(body, "message", NULL, 0);
+    if (error && *error)
+        strbuf_adds(msg, error);
+    else if (message && *message)
+        strbuf_adds(msg, message);
+    else
+        strbuf_adds(msg, "the service reported failure");
+    if (status)
+        strbuf_addf(msg, " (status %s", status);
+    else
+        strbuf_adds(msg, " (no status");
+    if (error_id)
+        strbuf_addf(msg, ", errorId %s", error_id);
+    strbuf_adds(msg, ")");
+    return kickapps_classify(error_id, error);
+}
+
+const struct service service_kongregate = {
+    .name = "kongregate",
+    .base_url = OPT_KONGREGATE_BASE_URL,
+    .unwraps_single_array = false,
+    .check_envelope = kongregate_check_envelope,
+};
+
+const struct service service_kickapps = {
+    .name = "kickapps",
+    .base_url = OPT_KICKAPPS_BASE_URL,
+    .unwraps_single_array = true,
+    .check_envelope = kickapps_check_envelope,
+};

@@ -1,0 +1,117 @@
+#include "strbuf.h"
+
+#include <curl/curl.h>
+#include <openssl/crypto.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* Buffers larger than this are not kept between calls, so one huge
+ * response does not pin its memory for the client's lifetime. */
+#define STRBUF_KEEP_BYTES (64 * 1024)
+
+static bool strbuf_reserve(struct strbuf *sb, size_t extra)
+{
+    if (sb->failed)
+        return false;
+    if (extra < sb->cap - sb->len)
+        return true;
+    if (extra > ((size_t)-1) / 2 - sb->len) {
+        sb->failed = true;
+        return false;
+    }
+    size_t want = sb->len + extra + 1;
+    size_t cap = sb->cap ? sb->cap : 64;
+    while (cap < want)
+        cap *= 2;
+    char *grown = realloc(sb->data, cap);
+    if (!grown) {
+        sb->failed = true;
+        return false;
+    }
+    sb->data = grown;
+    sb->cap = cap;
+    return true;
+}
+
+void strbuf_add(struct strbuf *sb, const char *bytes, size_t len)
+{
+    if (!strbuf_reserve(sb, len))
+        return;
+    if (len)
+        memcpy(sb->data + sb->len, bytes, len);
+    sb->len += len;
+    sb->data[sb->len] = '\0';
+}
+
+void strbuf_adds(struct strbuf *sb, const char *text)
+{
+    strbuf_add(sb, text, strlen(text));
+}
+
+void strbuf_addf(struct strbuf *sb, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    int need = vsnprintf(NULL, 0, fmt, ap);
+    va_end(ap);
+    if (need < 0) {
+        sb->failed = true;
+        return;
+    }
+    if (!strbuf_reserve(sb, (size_t)need))
+        return;
+    va_start(ap, fmt);
+    vsnprintf(sb->data + sb->len, (size_t)need + 1, fmt, ap);
+    va_end(ap);
+    sb->len += (size_t)need;
+}
+
+void strbuf_add_escaped(struct strbuf *sb, const char *text)
+{
+    if (sb->failed)
+        return;
+    char *escaped = curl_easy_escape(NULL, text, 0);
+    if (!escaped) {
+        sb->failed = true;
+        return;
+    }
+    strbuf_adds(sb, escaped);
+    curl_free(escaped);
+}
+
+void strbuf_reset(struct strbuf *sb)
+{
+    if (sb->data)
+        OPENSSL_cleanse(sb->data, sb->len);
+    if (sb->cap > STRBUF_KEEP_BYTES) {
+        free(sb->data);
+        sb->data = NULL;
+        sb->cap = 0;
+    }
+    sb->len = 0;
+    sb->failed = false;
+    if (sb->data)
+        sb->data[0] = '\0';
+}
+
+void strbuf_release(struct strbuf *sb)
+{
+    if (sb->data) {
+        OPENSSL_cleanse(sb->data, sb->cap);
+        free(sb->data);
+    }
+    *sb = (struct strbuf){0};
+}
+
+char *strbuf_take(struct strbuf *sb)
+{
+    if (sb->failed || !strbuf_reserve(sb, 0)) {
+        strbuf_release(sb);
+        return NULL;
+    }
+    char *text = sb->data;
+    *sb = (struct strbuf){0};
+    return text;
+}

@@ -1,0 +1,29 @@
+/* A growable byte string whose allocation failure is sticky, so that a
+ * sequence of appends needs one check at the end instead of one per append. */
+#ifndef GG_STRBUF_H
+#define GG_STRBUF_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+struct strbuf {
+    char *data;
+    size_t len;
+    size_t cap;
+    bool failed;
+};
+
+void strbuf_add(struct strbuf *sb, const char *bytes, size_t len);
+void strbuf_adds(struct strbuf *sb, const char *text);
+void strbuf_addf(struct strbuf *sb, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
+/* Appends text percent-encoded: everything but A-Z a-z 0-9 - . _ ~ */
+void strbuf_add_escaped(struct strbuf *sb, const char *text);
+/* Wipes and empties the buffer but keeps a modest allocation for reuse. */
+void strbuf_reset(struct strbuf *sb);
+/* Wipes the bytes (they may have held a key) and frees them. */
+void strbuf_release(struct strbuf *sb);
+/* The NUL-terminated text, now owned by the caller; NULL if any append failed. */
+char *strbuf_take(struct strbuf *sb);
+
+#endif

@@ -1,0 +1,186 @@
+#include "transport.h"
+
+#include "gamegate.h"
+
+#include <pthread.h>
+#include <string.h>
+
+static pthread_once_t curl_once = PTHREAD_ONCE_INIT;
+static CURLcode curl_init_result = CURLE_FAILED_INIT;
+
+static void curl_init_once(void)
+{
+    curl_init_result = curl_global_init(CURL_GLOBAL_DEFAULT);
+}
+
+/* Counts bytes as they arrive, so a lying or absent Content-Length cannot
+ * make the client buffer more than the cap. */
+static size_t on_body(char *data, size_t size, size_t count, void *userdata)
+{
+    struct transport *transport = userdata;
+    size_t len = size * count;
+    if ((curl_off_t)(transport->body.len + len) > transport->max_body) {
+        transport->body_too_large = true;
+        return 0;
+    }
+    strbuf_add(&transport->body, data, len);
+    return transport->body.failed ? 0 : len;
+}
+
+int transport_init(struct transport *transport, const struct options *options)
+{
+    *transport = (struct transport){0};
+    pthread_once(&curl_once, curl_init_once);
+    if (curl_init_result != CURLE_OK)
+        return GG_ENOMEM;
+    transport->curl = curl_easy_init();
+    if (!transport->curl)
+        return GG_ENOMEM;
+    CURL *curl = transport->curl;
+    char *default_ca_file = NULL;
+    curl_easy_getinfo(curl, CURLINFO_CAINFO, &default_ca_file);
+    transport->default_ca_file = default_ca_file;
+    bool ok = curl_easy_setopt(curl, CURLOPT_NOSIGNAL, 1L) == CURLE_OK &&
+              curl_easy_setopt(curl, CURLOPT_ERRORBUFFER, transport->curl_error) == CURLE_OK &&
+              curl_easy_setopt(curl, CURLOPT_WRITEFUNCTION, on_body) == CURLE_OK &&
+              curl_easy_setopt(curl, CURLOPT_WRITEDATA, transport) == CURLE_OK &&
+              curl_easy_setopt(curl, CURLOPT_PROTOCOLS_STR, "http,https") == CURLE_OK &&
+              curl_easy_setopt(curl, CURLOPT_FOLLOWLOCATION, 0L) == CURLE_OK &&
+              curl_easy_setopt(curl, CURLOPT_ACCEPT_ENCODING, "") == CURLE_OK &&
+              curl_easy_setopt(curl, CURLOPT_TCP_KEEPALIVE, 1L) == CURLE_OK &&
+              curl_easy_setopt(curl, CURLOPT_SSL_VERIFYPEER, 1L) == CURLE_OK &&
+              curl_easy_setopt(curl, CURLOPT_SSL_VERIFYHOST, 2L) == CURLE_OK;
+    struct strbuf ignored = {0};
+    for (int id = OPT_NONE + 1; ok && id < OPT_COUNT; id++)
+        ok = transport_configure(transport, options, (enum option_id)id, &ignored) == GG_OK;
+    strbuf_release(&ignored);
+    if (!ok) {
+        transport_cleanup(transport);
+        return GG_ENOMEM;
+    }
+    return GG_OK;
+}
+
+void transport_cleanup(struct transport *transport)
+{
+    if (transport->curl)
+        curl_easy_cleanup(transport->curl);
+    strbuf_release(&transport->body);
+    *transport = (struct transport){0};
+}
+
+int transport_configure(struct transport *transport, const struct options *options,
+                        enum option_id id, struct strbuf *msg)
+{
+    CURL *curl = transport->curl;
+    const char *value = options_get(options, id);
+    CURLcode rc = CURLE_OK;
+    switch (id) {
+    case OPT_TIMEOUT_MS:
+        rc = curl_easy_setopt(curl, CURLOPT_TIMEOUT_MS, (long)options_get_number(options, id));
+        break;
+    case OPT_CONNECT_TIMEOUT_MS:
+        rc = curl_easy_setopt(curl, CURLOPT_CONNECTTIMEOUT_MS,
+                              (long)options_get_number(options, id));
+        break;
+    case OPT_MAX_RESPONSE_BYTES:
+        transport->max_body = (curl_off_t)options_get_number(options, id);
+        rc = curl_easy_setopt(curl, CURLOPT_MAXFILESIZE_LARGE, transport->max_body);
+        break;
+    case OPT_CA_FILE:
+        /* NULL would leave no CA bundle at all, not the built-in one. */
+        rc = curl_easy_setopt(curl, CURLOPT_CAINFO, value ? value : transport->default_ca_file);
+        break;
+    case OPT_PROXY:
+        rc = curl_easy_setopt(curl, CURLOPT_PROXY, value);
+        break;
+    case OPT_USER_AGENT:
+        rc = curl_easy_setopt(curl, CURLOPT_USERAGENT, value);
+        break;
+    case OPT_LOCAL_ADDRESS:
+        rc = curl_easy_setopt(curl, CURLOPT_INTERFACE, value);
+        break;
+    default: /* keys and base URLs are read per call by request.c */
+        break;
+    }
+    if (rc == CURLE_OUT_OF_MEMORY) {
+        strbuf_adds(msg, "out of memory");
+        return GG_ENOMEM;
+    }
+    if (rc != CURLE_OK) {
+        strbuf_addf(msg, "option '%s' is not supported by this libcurl: %s", option_name(id),
+                    curl_easy_strerror(rc));
+        return GG_EINVAL;
+    }
+    return GG_OK;
+}
+
+static int code_for_curl_error(CURLcode rc)
+{
+    switch (rc) {
+    case CURLE_OPERATION_TIMEDOUT:
+        return GG_ETIMEOUT;
+    case CURLE_OUT_OF_MEMORY:
+        return GG_ENOMEM;
+    case CURLE_SSL_CONNECT_ERROR:
+    case CURLE_PEER_FAILED_VERIFICATION:
+    case CURLE_SSL_CERTPROBLEM:
+    case CURLE_SSL_CIPHER:
+    case CURLE_SSL_CACERT_BADFILE:
+    case CURLE_SSL_ENGINE_NOTFOUND:
+    case CURLE_SSL_ENGINE_SETFAILED:
+    case CURLE_SSL_ENGINE_INITFAILED:
+    case CURLE_SSL_SHUTDOWN_FAILED:
+    case CURLE_SSL_CRL_BADFILE:
+    case CURLE_SSL_ISSUER_ERROR:
+    case CURLE_SSL_PINNEDPUBKEYNOTMATCH:
+    case CURLE_SSL_INVALIDCERTSTATUS:
+    case CURLE_SSL_CLIENTCERT:
+    case CURLE_USE_SSL_FAILED:
+        return GG_ETLS;
+    case CURLE_URL_MALFORMAT:
+    case CURLE_UNSUPPORTED_PROTOCOL:
+        return GG_EINVAL;
+    default:
+        return GG_ENETWORK;
+    }
+}
+
+int transport_perform(struct transport *transport, const char *method, const char *url,
+                      const struct strbuf *form, long *http_status, struct strbuf *msg)
+{
+    CURL *curl = transport->curl;
+    strbuf_reset(&transport->body);
+    transport->body_too_large = false;
+    transport->curl_error[0] = '\0';
+    *http_status = 0;
+
+    curl_easy_setopt(curl, CURLOPT_URL, url);
+    if (strcmp(method, "POST") == 0) {
+        curl_easy_setopt(curl, CURLOPT_POSTFIELDS, form->data ? form->data : "");
+        curl_easy_setopt(curl, CURLOPT_POSTFIELDSIZE_LARGE, (curl_off_t)form->len);
+    } else {
+        curl_easy_setopt(curl, CURLOPT_HTTPGET, 1L);
+    }
+    CURLcode rc = curl_easy_perform(curl);
+    curl_easy_getinfo(curl, CURLINFO_RESPONSE_CODE, http_status);
+    /* The request may hold keys; the handle must not keep pointing at it. */
+    curl_easy_setopt(curl, CURLOPT_URL, NULL);
+    curl_easy_setopt(curl, CURLOPT_POSTFIELDS, NULL);
+
+    if (rc == CURLE_OK && !transport->body.failed)
+        return GG_OK;
+    if (transport->body.failed) {
+        strbuf_adds(msg, "out of memory while reading the response");
+        return GG_ENOMEM;
+    }
+    if (transport->body_too_large || rc == CURLE_FILESIZE_EXCEEDED) {
+        strbuf_addf(msg, "response larger than max_response_bytes (%lld bytes)",
+                    (long long)transport->max_body);
+        return GG_EPROTOCOL;
+    }
+    int code = code_for_curl_error(rc);
+    strbuf_addf(msg, "%s: %s", code == GG_ETIMEOUT ? "timed out" : "transfer failed",
+                transport->curl_error[0] ? transport->curl_error : curl_easy_strerror(rc));
+    return code;
+}

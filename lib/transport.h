@@ -1,0 +1,31 @@
+/* HTTP through one long-lived libcurl handle per client, so connections and
+ * TLS sessions are reused from call to call. */
+#ifndef GG_TRANSPORT_H
+#define GG_TRANSPORT_H
+
+#include "options.h"
+#include "strbuf.h"
+
+#include <curl/curl.h>
+#include <stdbool.h>
+
+struct transport {
+    CURL *curl;
+    curl_off_t max_body;
+    const char *default_ca_file; /* libcurl's built-in bundle, for a reset ca_file */
+    bool body_too_large;
+    struct strbuf body; /* the last response body, reused between calls */
+    char curl_error[CURL_ERROR_SIZE];
+};
+
+int transport_init(struct transport *transport, const struct options *options);
+void transport_cleanup(struct transport *transport);
+/* Applies an option's value in force to the handle. */
+int transport_configure(struct transport *transport, const struct options *options,
+                        enum option_id id, struct strbuf *msg);
+/* Sends one request. GG_OK when any HTTP response arrived (whatever its
+ * status); its status is in *http_status and its body in transport->body. */
+int transport_perform(struct transport *transport, const char *method, const char *url,
+                      const struct strbuf *form, long *http_status, struct strbuf *msg);
+
+#endif
