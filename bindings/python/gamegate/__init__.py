@@ -1,0 +1,28 @@
+"""gamegate: server-to-server calls to the Kongregate and KickApps back ends.
+
+    from gamegate import Client, AuthenticationError
+    with Client(kongregate={"api_key": API_KEY}) as client:
+        player = client.call("kongregate.authenticate",
+                             user_id=user_id, game_auth_token=token)
+        print(player["username"])
+"""
+
+from ._native import lib as _lib, text as _text
+from .client import Client, Result
+from .errors import (AccessDenied, AuthenticationError, Error, HTTPError, InvalidArgument,
+                     NetworkError, OutOfMemory, ProtocolError, ServiceError, Timeout, TLSError)
+
+__all__ = [
+    "Client", "Result", "version", "strerror",
+    "Error", "InvalidArgument", "OutOfMemory", "NetworkError", "Timeout", "TLSError",
+    "HTTPError", "ProtocolError", "ServiceError", "AuthenticationError", "AccessDenied",
+]
+
+
+def version():
+    """The loaded C library's version, "MAJOR.MINOR.PATCH"."""
+    return _text(_lib.gg_version())
+
+
+def strerror(code):
+    return _text(_lib.gg_strerror(code))

@@ -1,0 +1,69 @@
+"""The C ABI as cffi sees it, and the loaded library."""
+
+import os
+
+from cffi import FFI
+
+CDEF = """
+enum gg_code {
+    GG_OK = 0, GG_EINVAL = 1, GG_ENOMEM = 2, GG_ENETWORK = 3, GG_ETIMEOUT = 4,
+    GG_ETLS = 5, GG_EHTTP = 6, GG_EPROTOCOL = 7, GG_ESERVICE = 8, GG_EAUTH = 9,
+    GG_EDENIED = 10
+};
+typedef struct gg_client gg_client;
+typedef struct gg_result gg_result;
+
+const char *gg_version(void);
+const char *gg_strerror(int code);
+int gg_client_new(gg_client **out);
+void gg_client_free(gg_client *client);
+int gg_client_set(gg_client *client, const char *option, const char *value);
+const char *gg_client_errmsg(const gg_client *client);
+int gg_call(gg_client *client, const char *endpoint, const char *const *params,
+            gg_result **out);
+int gg_result_code(const gg_result *result);
+const char *gg_result_message(const gg_result *result);
+int gg_result_http_status(const gg_result *result);
+const char *gg_result_get(const gg_result *result, const char *path);
+size_t gg_result_count(const gg_result *result, const char *path);
+const char *gg_result_json(const gg_result *result);
+void gg_result_free(gg_result *result);
+"""
+
+ffi = FFI()
+ffi.cdef(CDEF)
+
+
+def _candidates():
+    """GAMEGATE_LIBRARY if set (and then only it), else the copy built in
+    this checkout, else the installed one."""
+    explicit = os.environ.get("GAMEGATE_LIBRARY")
+    if explicit:
+        return [explicit]
+    here = os.path.dirname(os.path.abspath(__file__))
+    built = os.path.join(here, "..", "..", "..", "build", "lib", "libgamegate.so.0")
+    return [os.path.normpath(built), "libgamegate.so.0"]
+
+
+def _load():
+    tried = []
+    for path in _candidates():
+        if os.sep in path and not os.path.exists(path):
+            tried.append("%s (no such file)" % path)
+            continue
+        try:
+            return ffi.dlopen(path)
+        except OSError as e:
+            tried.append("%s (%s)" % (path, e))
+    raise ImportError("gamegate: cannot load libgamegate: tried " + "; ".join(tried)
+                      + ". Build it with `make`, or set GAMEGATE_LIBRARY.")
+
+
+lib = _load()
+
+
+def text(cdata):
+    """A C string from the library as str (NULL as None)."""
+    if cdata == ffi.NULL:
+        return None
+    return ffi.string(cdata).decode("utf-8", errors="replace")

@@ -1,0 +1,87 @@
+"""One exception hierarchy, rooted at gamegate.Error, one class per code.
+
+Where a builtin means the same thing the class derives from it too, so that
+`except ConnectionError` or `except PermissionError` work as expected."""
+
+import json
+
+from ._native import lib
+
+
+class Error(Exception):
+    """A gamegate failure: `code` (a GG_E* number), `message` (never holding
+    a key or token), `http_status` (0 if no response), `fields` (the
+    service's own response body, parsed, or None), `endpoint`."""
+
+    code = None
+
+    def __init__(self, message, code=None, http_status=0, fields=None, endpoint=None):
+        super().__init__(message)
+        self.message = message
+        if code is not None:
+            self.code = code
+        self.http_status = http_status
+        self.fields = fields
+        self.endpoint = endpoint
+
+    def __str__(self):
+        return self.message
+
+    def __repr__(self):
+        return "%s(%r, code=%r)" % (type(self).__name__, self.message, self.code)
+
+
+class InvalidArgument(Error, ValueError):
+    code = lib.GG_EINVAL
+
+
+class OutOfMemory(Error, MemoryError):
+    code = lib.GG_ENOMEM
+
+
+class NetworkError(Error, ConnectionError):
+    code = lib.GG_ENETWORK
+
+
+class Timeout(Error, TimeoutError):
+    code = lib.GG_ETIMEOUT
+
+
+class TLSError(NetworkError):
+    code = lib.GG_ETLS
+
+
+class HTTPError(Error):
+    code = lib.GG_EHTTP
+
+
+class ProtocolError(Error):
+    code = lib.GG_EPROTOCOL
+
+
+class ServiceError(Error):
+    code = lib.GG_ESERVICE
+
+
+class AuthenticationError(ServiceError, PermissionError):
+    code = lib.GG_EAUTH
+
+
+class AccessDenied(ServiceError, PermissionError):
+    code = lib.GG_EDENIED
+
+
+_BY_CODE = {cls.code: cls for cls in (
+    InvalidArgument, OutOfMemory, NetworkError, Timeout, TLSError, HTTPError,
+    ProtocolError, ServiceError, AuthenticationError, AccessDenied)}
+
+
+def error_for(code, message, http_status=0, body=None, endpoint=None):
+    fields = None
+    if body:
+        try:
+            fields = json.loads(body)
+        except ValueError:
+            fields = None
+    cls = _BY_CODE.get(code, Error)
+    return cls(message, code=code, http_status=http_status, fields=fields, endpoint=endpoint)

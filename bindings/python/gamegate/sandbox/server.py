@@ -1,0 +1,173 @@
+"""HTTP plumbing of the sandbox: parameters from the query, a form or a JSON
+body; routes of both back ends; JSONP; a few /_sandbox/ controls for tests."""
+
+import json
+import threading
+import urllib.parse
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+from . import kickapps, kongregate
+from .state import State
+
+MAX_REQUEST_BYTES = 1 << 20
+
+
+class Request:
+    def __init__(self, method, path, params, client_ip):
+        self.method = method
+        self.path = path
+        self.params = params
+        self.client_ip = client_ip
+
+
+def compile_routes():
+    routes = []
+    for module, jsonp in ((kongregate, False), (kickapps, True)):
+        for template, handler in module.ROUTES:
+            routes.append((template.split("/"), handler, jsonp))
+    return routes
+
+
+def match(template, raw_segments):
+    if len(template) != len(raw_segments):
+        return None
+    captured = {}
+    for want, got in zip(template, raw_segments):
+        if want.startswith("{") and want.endswith("}"):
+            if not got:
+                return None
+            captured[want[1:-1]] = urllib.parse.unquote(got, errors="strict")
+        elif want != got:
+            return None
+    return captured
+
+
+class Barrier:
+    """Holds the next `parties` service requests until all have arrived, so a
+    test can prove that several calls are in flight at the same time."""
+
+    def __init__(self):
+        self.lock = threading.Lock()
+        self.barrier = None
+        self.remaining = 0
+        self.timeout = 0
+
+    def arm(self, parties, timeout):
+        with self.lock:
+            self.barrier = threading.Barrier(parties)
+            self.remaining = parties
+            self.timeout = timeout
+
+    def pass_through(self):
+        with self.lock:
+            if self.remaining <= 0:
+                return True
+            self.remaining -= 1
+            barrier, timeout = self.barrier, self.timeout
+        try:
+            barrier.wait(timeout)
+            return True
+        except threading.BrokenBarrierError:
+            return False
+
+
+class Handler(BaseHTTPRequestHandler):
+    protocol_version = "HTTP/1.1"  # keep-alive, so clients can reuse connections
+    server_version = "gamegate-sandbox"
+
+    def do_GET(self):
+        self.handle_any()
+
+    def do_POST(self):
+        self.handle_any()
+
+    def log_message(self, format, *args):
+        # The default line holds the query string, and with it keys: never log it.
+        if self.server.verbose:
+            path = self.path.split("?", 1)[0]
+            print("%s %s %s" % (self.command, path, args[1] if len(args) > 1 else ""),
+                  flush=True)
+
+    def reply(self, status, body, callback=None):
+        text = json.dumps(body, separators=(",", ":"))
+        content_type = "application/json"
+        if callback:
+            text = "%s(%s)" % (callback, text)
+            content_type = "application/javascript"
+        data = text.encode("utf-8")
+        self.send_response(status)
+        self.send_header("Content-Type", content_type)
+        self.send_header("Content-Length", str(len(data)))
+        self.end_headers()
+        self.wfile.write(data)
+
+    def read_params(self, query):
+        params = dict(urllib.parse.parse_qsl(query, keep_blank_values=True))
+        length = int(self.headers.get("Content-Length") or 0)
+        if length > MAX_REQUEST_BYTES:
+            raise ValueError("request body too large")
+        if length:
+            body = self.rfile.read(length).decode("utf-8")
+            if (self.headers.get("Content-Type") or "").startswith("application/json"):
+                decoded = json.loads(body)
+                if not isinstance(decoded, dict):
+                    raise ValueError("a JSON body must be an object")
+                params.update({k: v if isinstance(v, str) else json.dumps(v)
+                               for k, v in decoded.items()})
+            else:
+                params.update(urllib.parse.parse_qsl(body, keep_blank_values=True))
+        return params
+
+    def handle_any(self):
+        raw_path, _, query = self.path.partition("?")
+        try:
+            params = self.read_params(query)
+        except (ValueError, UnicodeDecodeError) as e:
+            self.close_connection = True
+            return self.reply(400, {"success": False, "error": 400,
+                                    "error_description": "bad request: %s" % e})
+        if raw_path.startswith("/_sandbox/"):
+            return self.control(raw_path, params)
+        segments = raw_path.split("/")
+        for template, handler, jsonp in self.server.routes:
+            try:
+                captured = match(template, segments)
+            except UnicodeDecodeError:
+                captured = None
+            if captured is None:
+                continue
+            if not self.server.barrier.pass_through():
+                return self.reply(500, {"success": False, "error": 500,
+                                        "error_description": "sandbox barrier timed out"})
+            request = Request(self.command, raw_path, params, self.client_address[0])
+            status, body = handler(self.server.state, request, **captured)
+            callback = params.get("callback") if jsonp else None
+            return self.reply(status, body, callback)
+        self.reply(404, {"success": False, "error": 404, "error_description": "Not found"})
+
+    def control(self, path, params):
+        if path == "/_sandbox/reset":
+            self.server.state.reset()
+            return self.reply(200, {"success": True})
+        if path == "/_sandbox/barrier":
+            self.server.barrier.arm(int(params.get("parties", "2")),
+                                    float(params.get("timeout", "10")))
+            return self.reply(200, {"success": True})
+        self.reply(404, {"success": False, "error": 404, "error_description": "Not found"})
+
+
+class SandboxServer(ThreadingHTTPServer):
+    daemon_threads = True
+    allow_reuse_address = True
+
+    def __init__(self, address, data_path=None, verbose=False):
+        super().__init__(address, Handler)
+        self.state = State(data_path) if data_path else State()
+        self.routes = compile_routes()
+        self.barrier = Barrier()
+        self.verbose = verbose
+
+    @property
+    def url(self):
+        host, port = self.server_address[:2]
+        return "http://%s:%d" % (host, port)
