@@ -79,11 +79,12 @@ $(B)/asan/tests/test_api: tests/c/test_api.c $(TEST_HELPERS) $(B)/asan/lib/$(SON
 $(B)/asan/tests/test_dlopen: tests/c/test_dlopen.c $(TEST_HELPERS) $(B)/asan/lib/$(SONAME)
 $(B)/asan/tests/test_units: tests/c/test_units.c $(TEST_HELPERS) $(ASAN_OBJECTS)
 
+RPATH := -Wl,-rpath,'$$ORIGIN/../lib'
 link_test = $(CC) $(TEST_CFLAGS) $(2) -o $@ $< tests/c/sandbox.c $(1) $(PKG_LIBS) -ldl $(LDFLAGS)
 
 $(B)/tests/test_api $(B)/asan/tests/test_api:
 	@mkdir -p $(@D)
-	$(call link_test,-L$(dir $(@D))lib -Wl,-rpath,'$$ORIGIN/../lib' -lgamegate,$(if $(findstring asan,$@),$(SANITIZE)))
+	$(call link_test,-L$(dir $(@D))lib $(RPATH) -lgamegate,$(if $(findstring asan,$@),$(SANITIZE)))
 $(B)/tests/test_dlopen $(B)/asan/tests/test_dlopen:
 	@mkdir -p $(@D)
 	$(call link_test,,$(if $(findstring asan,$@),$(SANITIZE)))
@@ -126,7 +127,7 @@ test: test-c test-valgrind test-python test-asan
 
 $(B)/examples/login: examples/login.c $(B)/lib/$(SONAME)
 	@mkdir -p $(@D)
-	$(CC) $(ALL_CFLAGS) -o $@ $< -L$(B)/lib -Wl,-rpath,'$$ORIGIN/../lib' -lgamegate
+	$(CC) $(ALL_CFLAGS) -o $@ $< -L$(B)/lib $(RPATH) -lgamegate
 
 demo: $(B)/examples/login
 	@GAMEGATE_LIBRARY=$(abspath $(B)/lib/$(SONAME)) PYTHONPATH=bindings/python \

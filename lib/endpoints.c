@@ -31,10 +31,16 @@ static const struct endpoint endpoints[] = {
      false},
 };
 
+const struct endpoint *endpoint_at(size_t i)
+{
+    return i < sizeof endpoints / sizeof *endpoints ? &endpoints[i] : NULL;
+}
+
 const struct endpoint *endpoint_find(const char *name)
 {
-    for (size_t i = 0; i < sizeof endpoints / sizeof *endpoints; i++)
-        if (strcmp(endpoints[i].name, name) == 0)
-            return &endpoints[i];
+    const struct endpoint *row;
+    for (size_t i = 0; (row = endpoint_at(i)); i++)
+        if (strcmp(row->name, name) == 0)
+            return row;
     return NULL;
 }

@@ -36,5 +36,7 @@ struct endpoint {
 
 /* NULL if there is no endpoint of that name. */
 const struct endpoint *endpoint_find(const char *name);
+/* The i-th row, NULL past the last. */
+const struct endpoint *endpoint_at(size_t i);
 
 #endif

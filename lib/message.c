@@ -33,7 +33,7 @@ char *message_clean(const char *text, const char *const *secrets, size_t secret_
     }
     char *clean = strdup(text);
     for (size_t i = 0; clean && i < count; i++) {
-        if (!*by_length[i] || !strstr(clean, by_length[i]))
+        if (strlen(by_length[i]) < MESSAGE_MIN_SECRET_BYTES || !strstr(clean, by_length[i]))
             continue;
         char *next = redact_one(clean, by_length[i]);
         free(clean);

@@ -7,10 +7,14 @@
 
 /* Messages are cut to this many bytes; the service's own text can be long. */
 #define MESSAGE_MAX_BYTES 1024
+/* Shorter "secrets" (test dummies like "t") are left alone: redacting every
+ * 't' would garble the message and protect nothing. */
+#define MESSAGE_MIN_SECRET_BYTES 4
 /* More than any endpoint has secret parameters, plus the client's keys. */
 #define MESSAGE_MAX_SECRETS 64
 
-/* A cleaned copy of text: every occurrence of a non-empty secret (the first
+/* A cleaned copy of text: every occurrence of a secret of at least
+ * MESSAGE_MIN_SECRET_BYTES (the first
  * MESSAGE_MAX_SECRETS) replaced by "[redacted]", control characters by '?', cut at MESSAGE_MAX_BYTES on a
  * character boundary. NULL if out of memory. */
 char *message_clean(const char *text, const char *const *secrets, size_t secret_count);

@@ -1,5 +1,9 @@
 """HTTP plumbing of the sandbox: parameters from the query, a form or a JSON
-body; routes of both back ends; JSONP; a few /_sandbox/ controls for tests."""
+body; routes of both back ends; JSONP; and controls for tests and users:
+  POST /_sandbox/reset                      back to the seed data, no faults
+  POST /_sandbox/fault?kind=K&count=N       the next N service requests get fault K
+  POST /_sandbox/barrier?parties=N&timeout=S  hold the next N requests until all arrive
+"""
 
 import json
 import threading
@@ -7,6 +11,7 @@ import urllib.parse
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 from . import kickapps, kongregate
+from .faults import Faults
 from .state import State
 
 MAX_REQUEST_BYTES = 1 << 20
@@ -136,6 +141,9 @@ class Handler(BaseHTTPRequestHandler):
                 captured = None
             if captured is None:
                 continue
+            fault = self.server.faults.take()
+            if fault:
+                return fault(self)
             if not self.server.barrier.pass_through():
                 return self.reply(500, {"success": False, "error": 500,
                                         "error_description": "sandbox barrier timed out"})
@@ -148,6 +156,14 @@ class Handler(BaseHTTPRequestHandler):
     def control(self, path, params):
         if path == "/_sandbox/reset":
             self.server.state.reset()
+            self.server.faults.clear()
+            return self.reply(200, {"success": True})
+        if path == "/_sandbox/fault":
+            try:
+                self.server.faults.schedule(params.get("kind", ""), int(params.get("count", "1")))
+            except ValueError as e:
+                return self.reply(400, {"success": False, "error": 400,
+                                        "error_description": str(e)})
             return self.reply(200, {"success": True})
         if path == "/_sandbox/barrier":
             self.server.barrier.arm(int(params.get("parties", "2")),
@@ -165,6 +181,7 @@ class SandboxServer(ThreadingHTTPServer):
         self.state = State(data_path) if data_path else State()
         self.routes = compile_routes()
         self.barrier = Barrier()
+        self.faults = Faults()
         self.verbose = verbose
 
     @property

@@ -1,0 +1,62 @@
+#include "sandbox.h"
+
+#include <curl/curl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+static json_t *seed;
+
+const char *sandbox_url(void)
+{
+    const char *url = getenv("GG_SANDBOX_URL");
+    if (!url || !*url) {
+        fprintf(stderr, "GG_SANDBOX_URL is not set: run this test through tools/with-sandbox\n");
+        exit(2);
+    }
+    return url;
+}
+
+json_t *sandbox_seed(void)
+{
+    if (!seed) {
+        const char *path = getenv("GG_SANDBOX_DATA");
+        json_error_t error;
+        seed = path ? json_load_file(path, 0, &error) : NULL;
+        if (!seed) {
+            fprintf(stderr, "cannot read the sandbox seed data (GG_SANDBOX_DATA)\n");
+            exit(2);
+        }
+    }
+    return seed;
+}
+
+static size_t discard(char *data, size_t size, size_t count, void *userdata)
+{
+    (void)data;
+    (void)userdata;
+    return size * count;
+}
+
+int sandbox_control(const char *path_and_query)
+{
+    char url[1024];
+    snprintf(url, sizeof url, "%s%s", sandbox_url(), path_and_query);
+    CURL *curl = curl_easy_init();
+    if (!curl)
+        return -1;
+    long status = 0;
+    curl_easy_setopt(curl, CURLOPT_URL, url);
+    curl_easy_setopt(curl, CURLOPT_POSTFIELDS, "");
+    curl_easy_setopt(curl, CURLOPT_WRITEFUNCTION, discard);
+    CURLcode rc = curl_easy_perform(curl);
+    curl_easy_getinfo(curl, CURLINFO_RESPONSE_CODE, &status);
+    curl_easy_cleanup(curl);
+    return rc == CURLE_OK && status == 200 ? 0 : -1;
+}
+
+void sandbox_release(void)
+{
+    json_decref(seed);
+    seed = NULL;
+}

@@ -1,0 +1,15 @@
+/* What the C tests know of the sandbox that tools/with-sandbox started. */
+#ifndef GG_TEST_SANDBOX_H
+#define GG_TEST_SANDBOX_H
+
+#include <jansson.h>
+
+/* GG_SANDBOX_URL; exits with a message when it is not set. */
+const char *sandbox_url(void);
+/* The seed data the sandbox loaded (GG_SANDBOX_DATA), parsed once. */
+json_t *sandbox_seed(void);
+/* POSTs to a /_sandbox/ control path ("/_sandbox/reset"); 0 on HTTP 200. */
+int sandbox_control(const char *path_and_query);
+void sandbox_release(void);
+
+#endif

@@ -1,0 +1,474 @@
+/* The public ABI, driven as a game server written in C would drive it,
+ * against the sandbox started by tools/with-sandbox. */
+#include "check.h"
+#include "sandbox.h"
+
+#include <gamegate.h>
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+static struct {
+    const char *api_key, *user_token, *username;
+    char user_id[32];
+    const char *site, *other_site, *developer_key, *other_site_key, *disabled_key, *banned_ip;
+    const char *member, *member_email, *member_password;
+    const char *dev_id, *oat, *succ_url, *oat_username;
+} seed;
+
+/* Finds the first element of array whose key equals want (any want if NULL). */
+static json_t *find(json_t *array, const char *key, const char *want)
+{
+    size_t i;
+    json_t *item;
+    json_array_foreach(array, i, item) {
+        const char *value = json_string_value(json_object_get(item, key));
+        if (!want || (value && strcmp(value, want) == 0))
+            return item;
+    }
+    fprintf(stderr, "seed data lacks an entry with %s=%s\n", key, want ? want : "*");
+    exit(2);
+}
+
+static void load_seed(void)
+{
+    json_t *data = sandbox_seed(), *games, *users, *sites, *keys, *apps, *grants;
+    json_int_t game_id, user_id;
+    if (json_unpack(data, "{s:{s:o,s:o},s:{s:o,s:o,s:{s:o,s:o}}}", "kongregate", "games", &games,
+                    "users", &users, "kickapps", "sites", &sites, "developer_keys", &keys,
+                    "openauth", "apps", &apps, "tokens", &grants) != 0) {
+        fprintf(stderr, "seed data has an unexpected shape\n");
+        exit(2);
+    }
+    json_t *tokens;
+    json_unpack(json_array_get(games, 0), "{s:s,s:I}", "api_key", &seed.api_key, "game_id",
+                &game_id);
+    json_unpack(json_array_get(users, 0), "{s:I,s:s,s:o}", "user_id", &user_id, "username",
+                &seed.username, "game_auth_tokens", &tokens);
+    snprintf(seed.user_id, sizeof seed.user_id, "%" JSON_INTEGER_FORMAT, user_id);
+    char game[32];
+    snprintf(game, sizeof game, "%" JSON_INTEGER_FORMAT, game_id);
+    seed.user_token = json_string_value(json_object_get(tokens, game));
+
+    json_t *site = json_array_get(sites, 0);
+    json_unpack(site, "{s:s}", "as", &seed.site);
+    json_unpack(json_array_get(sites, 1), "{s:s}", "as", &seed.other_site);
+    seed.banned_ip = json_string_value(json_array_get(json_object_get(site, "banned_client_ips"), 0));
+    json_unpack(json_array_get(json_object_get(site, "members"), 0), "{s:s,s:s,s:s}", "username",
+                &seed.member, "email", &seed.member_email, "password", &seed.member_password);
+    size_t i;
+    json_t *key;
+    json_array_foreach(keys, i, key) {
+        const char *name = json_string_value(json_object_get(key, "developerKey"));
+        const char *for_site = json_string_value(json_object_get(key, "as"));
+        if (!json_is_true(json_object_get(key, "enabled")))
+            seed.disabled_key = name;
+        else if (strcmp(for_site, seed.site) == 0)
+            seed.developer_key = name;
+        else
+            seed.other_site_key = name;
+    }
+    json_t *app = find(apps, "as", seed.site);
+    json_unpack(app, "{s:s,s:s}", "devId", &seed.dev_id, "succUrl", &seed.succ_url);
+    json_unpack(find(grants, "devId", seed.dev_id), "{s:s,s:s}", "oat", &seed.oat, "username",
+                &seed.oat_username);
+    if (!seed.user_token || !seed.developer_key || !seed.disabled_key || !seed.other_site_key) {
+        fprintf(stderr, "seed data lacks a token or a developer key the tests need\n");
+        exit(2);
+    }
+}
+
+static gg_client *new_client(void)
+{
+    gg_client *client = NULL;
+    CHECK_INT(gg_client_new(&client), GG_OK);
+    CHECK_INT(gg_client_set(client, "kongregate.base_url", sandbox_url()), GG_OK);
+    CHECK_INT(gg_client_set(client, "kickapps.base_url", sandbox_url()), GG_OK);
+    CHECK_INT(gg_client_set(client, "kongregate.api_key", seed.api_key), GG_OK);
+    CHECK_INT(gg_client_set(client, "kickapps.developer_key", seed.developer_key), GG_OK);
+    CHECK_INT(gg_client_set(client, "kickapps.as", seed.site), GG_OK);
+    return client;
+}
+
+/* No key, token or password of the seed may appear in text. */
+static void check_no_secret(const char *text)
+{
+    const char *secrets[] = {seed.api_key, seed.user_token, seed.developer_key,
+                             seed.disabled_key, seed.other_site_key, seed.member_password,
+                             seed.oat};
+    for (size_t i = 0; i < sizeof secrets / sizeof *secrets; i++)
+        CHECK_LACKS(text, secrets[i]);
+}
+
+static void test_static_facts(void)
+{
+    char want[32];
+    snprintf(want, sizeof want, "%d.%d.%d", GG_VERSION_MAJOR, GG_VERSION_MINOR, GG_VERSION_PATCH);
+    CHECK_STR(gg_version(), want);
+    for (int code = GG_OK; code <= GG_EDENIED; code++) {
+        CHECK(gg_strerror(code) && *gg_strerror(code));
+        for (int other = GG_OK; other < code; other++)
+            CHECK(strcmp(gg_strerror(code), gg_strerror(other)) != 0);
+    }
+    CHECK_STR(gg_strerror(-1), "unknown error code");
+    CHECK_STR(gg_strerror(9999), "unknown error code");
+}
+
+static void test_null_is_harmless(void)
+{
+    gg_client_free(NULL);
+    gg_result_free(NULL);
+    CHECK_INT(gg_client_new(NULL), GG_EINVAL);
+    CHECK_INT(gg_client_set(NULL, "timeout_ms", "1"), GG_EINVAL);
+    CHECK(gg_client_errmsg(NULL) != NULL);
+    CHECK_INT(gg_result_code(NULL), GG_EINVAL);
+    CHECK_INT(gg_result_http_status(NULL), 0);
+    CHECK(gg_result_get(NULL, "x") == NULL);
+    CHECK_INT(gg_result_count(NULL, ""), 0);
+    CHECK_STR(gg_result_json(NULL), "");
+
+    gg_result *result = NULL;
+    CHECK_INT(gg_call(NULL, "kongregate.authenticate", NULL, &result), GG_EINVAL);
+    CHECK(result != NULL);
+    CHECK_INT(gg_result_code(result), GG_EINVAL);
+    CHECK_CONTAINS(gg_result_message(result), "client is NULL");
+    gg_result_free(result);
+
+    gg_client *client = new_client();
+    CHECK_INT(gg_call(client, NULL, NULL, NULL), GG_EINVAL);
+    CHECK_CONTAINS(gg_client_errmsg(client), "unknown endpoint");
+    gg_client_free(client);
+}
+
+static void test_options(void)
+{
+    gg_client *client = NULL;
+    CHECK_INT(gg_client_new(&client), GG_OK);
+    CHECK_STR(gg_client_errmsg(client), "");
+
+    CHECK_INT(gg_client_set(client, "kongregate.apikey", "x"), GG_EINVAL);
+    CHECK_CONTAINS(gg_client_errmsg(client), "unknown option 'kongregate.apikey'");
+    CHECK_INT(gg_client_set(client, NULL, "x"), GG_EINVAL);
+    CHECK_INT(gg_client_set(client, "timeout_ms", "soon"), GG_EINVAL);
+    CHECK_CONTAINS(gg_client_errmsg(client), "timeout_ms");
+    CHECK_INT(gg_client_set(client, "timeout_ms", "-5"), GG_EINVAL);
+    CHECK_INT(gg_client_set(client, "timeout_ms", "2500"), GG_OK);
+    CHECK_STR(gg_client_errmsg(client), "");
+    CHECK_INT(gg_client_set(client, "kongregate.base_url", "ftp://example.com"), GG_EINVAL);
+    CHECK_INT(gg_client_set(client, "kongregate.base_url", "not a url"), GG_EINVAL);
+    CHECK_INT(gg_client_set(client, "kongregate.base_url", "http://h/?q=1"), GG_EINVAL);
+    CHECK_INT(gg_client_set(client, "user_agent", "game\r\nX-Evil: 1"), GG_EINVAL);
+    CHECK_CONTAINS(gg_client_errmsg(client), "CR or LF");
+    CHECK_INT(gg_client_set(client, "user_agent", NULL), GG_OK);
+
+    /* A rejected value is never quoted back, even when it looks like a key. */
+    CHECK_INT(gg_client_set(client, "kongregate.api_key", seed.api_key), GG_OK);
+    CHECK_INT(gg_client_set(client, seed.api_key, "x"), GG_EINVAL);
+    check_no_secret(gg_client_errmsg(client));
+    CHECK_INT(gg_client_set(client, "connect_timeout_ms", seed.api_key), GG_EINVAL);
+    check_no_secret(gg_client_errmsg(client));
+    gg_client_free(client);
+}
+
+static void test_authenticate(void)
+{
+    gg_client *client = new_client();
+    gg_result *result = NULL;
+    const char *params[] = {"user_id", seed.user_id, "game_auth_token", seed.user_token, NULL};
+    CHECK_INT(gg_call(client, "kongregate.authenticate", params, &result), GG_OK);
+    CHECK_INT(gg_result_code(result), GG_OK);
+    CHECK_INT(gg_result_http_status(result), 200);
+    CHECK_STR(gg_result_message(result), "");
+    CHECK_STR(gg_result_get(result, "username"), seed.username);
+    CHECK_STR(gg_result_get(result, "user_id"), seed.user_id); /* a number, as its JSON text */
+    CHECK_STR(gg_result_get(result, "success"), "true");
+    CHECK(gg_result_get(result, "absent") == NULL);
+    CHECK(gg_result_get(result, "username.deeper") == NULL);
+    CHECK_INT(gg_result_count(result, ""), 3);
+    CHECK_CONTAINS(gg_result_json(result), "\"username\":\"");
+    /* Borrowed strings stay valid for the result's life, also when read twice. */
+    const char *first = gg_result_get(result, "user_id");
+    CHECK(first == gg_result_get(result, "user_id"));
+    gg_result_free(result);
+
+    /* The api_key given as a parameter wins over the client's option. */
+    const char *wrong_key[] = {"user_id", seed.user_id, "game_auth_token", seed.user_token,
+                               "api_key", "not-the-key", NULL};
+    CHECK_INT(gg_call(client, "kongregate.authenticate", wrong_key, NULL), GG_EAUTH);
+    gg_client_free(client);
+}
+
+static void test_authenticate_rejections(void)
+{
+    gg_client *client = new_client();
+    gg_result *result = NULL;
+    char token[80];
+    snprintf(token, sizeof token, "%.63s0", seed.user_token);
+    if (strcmp(token, seed.user_token) == 0)
+        token[63] = '1';
+    const char *bad_token[] = {"user_id", seed.user_id, "game_auth_token", token, NULL};
+    CHECK_INT(gg_call(client, "kongregate.authenticate", bad_token, &result), GG_EAUTH);
+    CHECK_INT(gg_result_http_status(result), 200);
+    CHECK_CONTAINS(gg_result_message(result), "Invalid credentials");
+    CHECK_STR(gg_result_get(result, "error"), "403");
+    CHECK_STR(gg_result_message(result), gg_client_errmsg(client));
+    check_no_secret(gg_result_message(result));
+    CHECK_LACKS(gg_result_message(result), token);
+    gg_result_free(result);
+
+    const char *guest[] = {"user_id", "0", "game_auth_token", seed.user_token, NULL};
+    CHECK_INT(gg_call(client, "kongregate.authenticate", guest, NULL), GG_EAUTH);
+
+    /* Present but blank: only the service can say no, and it says 400. */
+    const char *blank[] = {"user_id", "", "game_auth_token", seed.user_token, NULL};
+    CHECK_INT(gg_call(client, "kongregate.authenticate", blank, &result), GG_ESERVICE);
+    CHECK_CONTAINS(gg_result_message(result), "required parameters");
+    CHECK_STR(gg_result_get(result, "error"), "400");
+    gg_result_free(result);
+
+    CHECK_INT(gg_client_set(client, "kongregate.api_key", "0000-not-a-game"), GG_OK);
+    const char *good[] = {"user_id", seed.user_id, "game_auth_token", seed.user_token, NULL};
+    CHECK_INT(gg_call(client, "kongregate.authenticate", good, &result), GG_EAUTH);
+    CHECK_LACKS(gg_result_message(result), "0000-not-a-game");
+    gg_result_free(result);
+    gg_client_free(client);
+}
+
+static void test_refused_before_sending(void)
+{
+    gg_client *client = new_client();
+    gg_result *result = NULL;
+
+    const char *missing[] = {"user_id", seed.user_id, NULL};
+    CHECK_INT(gg_call(client, "kongregate.authenticate", missing, &result), GG_EINVAL);
+    CHECK_CONTAINS(gg_result_message(result), "missing required parameter 'game_auth_token'");
+    CHECK_INT(gg_result_http_status(result), 0);
+    CHECK_STR(gg_result_message(result), gg_client_errmsg(client));
+    gg_result_free(result);
+
+    gg_client *bare = NULL;
+    CHECK_INT(gg_client_new(&bare), GG_OK);
+    const char *no_key[] = {"user_id", "1", "game_auth_token", "t", NULL};
+    CHECK_INT(gg_call(bare, "kongregate.authenticate", no_key, &result), GG_EINVAL);
+    CHECK_CONTAINS(gg_result_message(result), "'api_key' (or set option 'kongregate.api_key')");
+    gg_result_free(result);
+    gg_client_free(bare);
+
+    const char *unknown[] = {"user_id", "1", "game_auth_token", "t", "userid", "1", NULL};
+    CHECK_INT(gg_call(client, "kongregate.authenticate", unknown, &result), GG_EINVAL);
+    CHECK_CONTAINS(gg_result_message(result), "unknown parameter 'userid'");
+    gg_result_free(result);
+
+    const char *twice[] = {"user_id", "1", "user_id", "2", "game_auth_token", "t", NULL};
+    CHECK_INT(gg_call(client, "kongregate.authenticate", twice, NULL), GG_EINVAL);
+    CHECK_CONTAINS(gg_client_errmsg(client), "given twice");
+
+    const char *dangling[] = {"user_id", NULL};
+    CHECK_INT(gg_call(client, "kongregate.authenticate", dangling, NULL), GG_EINVAL);
+    CHECK_CONTAINS(gg_client_errmsg(client), "has no value");
+
+    const char *crlf[] = {"user_id", "1\r\nX-Injected: 1", "game_auth_token", "t", NULL};
+    CHECK_INT(gg_call(client, "kongregate.authenticate", crlf, NULL), GG_EINVAL);
+    CHECK_CONTAINS(gg_client_errmsg(client), "CR or LF");
+
+    CHECK_INT(gg_call(client, "kongregate.authenticat", missing, &result), GG_EINVAL);
+    CHECK_CONTAINS(gg_result_message(result), "unknown endpoint 'kongregate.authenticat'");
+    gg_result_free(result);
+    gg_client_free(client);
+}
+
+static void test_create_token(void)
+{
+    gg_client *client = new_client();
+    gg_result *result = NULL;
+
+    const char *by_name[] = {"username", seed.member, "password", seed.member_password, NULL};
+    CHECK_INT(gg_call(client, "kickapps.create_token", by_name, &result), GG_OK);
+    /* The one-element array is gone: fields are read from the top. */
+    CHECK(gg_result_get(result, "TOKEN") && strlen(gg_result_get(result, "TOKEN")) > 0);
+    CHECK_STR(gg_result_get(result, "PRIVILEGES"), "RW");
+    CHECK_STR(gg_result_get(result, "METHOD"), "POST");
+    CHECK_STR(gg_result_get(result, "username"), seed.member);
+    CHECK(gg_result_json(result)[0] == '{');
+    gg_result_free(result);
+
+    const char *by_email[] = {"email", seed.member_email, NULL};
+    CHECK_INT(gg_call(client, "kickapps.create_token", by_email, &result), GG_OK);
+    CHECK_STR(gg_result_get(result, "username"), seed.member);
+    gg_result_free(result);
+
+    const char *jsonp[] = {"username", seed.member, "callback", "onToken", NULL};
+    CHECK_INT(gg_call(client, "kickapps.create_token", jsonp, &result), GG_OK);
+    CHECK_STR(gg_result_get(result, "username"), seed.member);
+    CHECK(gg_result_json(result)[0] == '{');
+    gg_result_free(result);
+
+    const char *anonymous[] = {"username", "anonymous", NULL};
+    CHECK_INT(gg_call(client, "kickapps.create_token", anonymous, &result), GG_OK);
+    CHECK_STR(gg_result_get(result, "PRIVILEGES"), "R");
+    CHECK_STR(gg_result_get(result, "METHOD"), "GET");
+    gg_result_free(result);
+
+    const char *both[] = {"username", seed.member, "email", seed.member_email, NULL};
+    CHECK_INT(gg_call(client, "kickapps.create_token", both, NULL), GG_EINVAL);
+    CHECK_CONTAINS(gg_client_errmsg(client), "not both");
+    const char *neither[] = {"password", seed.member_password, NULL};
+    CHECK_INT(gg_call(client, "kickapps.create_token", neither, NULL), GG_EINVAL);
+    CHECK_CONTAINS(gg_client_errmsg(client), "username|email");
+    check_no_secret(gg_client_errmsg(client));
+
+    const char *banned[] = {"username", seed.member, "clientIP", seed.banned_ip, NULL};
+    CHECK_INT(gg_call(client, "kickapps.create_token", banned, &result), GG_EDENIED);
+    CHECK_CONTAINS(gg_result_message(result), "banned");
+    gg_result_free(result);
+
+    const char *nobody[] = {"username", "no-such-member", NULL};
+    CHECK_INT(gg_call(client, "kickapps.create_token", nobody, &result), GG_ESERVICE);
+    CHECK_CONTAINS(gg_result_message(result), "does not exist");
+    CHECK_STR(gg_result_get(result, "status"), "-1");
+    gg_result_free(result);
+
+    /* A hostile username stays one path segment: the service looks it up
+     * and finds no such member, rather than reaching another path. */
+    const char *traversal[] = {"username", "../../api/authenticate.json", NULL};
+    CHECK_INT(gg_call(client, "kickapps.create_token", traversal, &result), GG_ESERVICE);
+    CHECK_CONTAINS(gg_result_message(result), "does not exist");
+    gg_result_free(result);
+    const char *dots[] = {"username", "..", NULL};
+    CHECK_INT(gg_call(client, "kickapps.create_token", dots, NULL), GG_EINVAL);
+    const char *empty[] = {"username", "", NULL};
+    CHECK_INT(gg_call(client, "kickapps.create_token", empty, NULL), GG_EINVAL);
+    const char *newline[] = {"username", "nobody\n", NULL};
+    CHECK_INT(gg_call(client, "kickapps.create_token", newline, NULL), GG_EINVAL);
+    const char *unicode[] = {"username", "J\xc3\xb6rg & Co/?#", NULL};
+    CHECK_INT(gg_call(client, "kickapps.create_token", unicode, NULL), GG_ESERVICE);
+
+    const char *disabled[] = {"username", seed.member, "developerKey", seed.disabled_key, NULL};
+    CHECK_INT(gg_call(client, "kickapps.create_token", disabled, &result), GG_EAUTH);
+    CHECK_CONTAINS(gg_result_message(result), "developerKey disabled");
+    check_no_secret(gg_result_message(result));
+    gg_result_free(result);
+    const char *other_site[] = {"username", seed.member, "developerKey", seed.other_site_key, NULL};
+    CHECK_INT(gg_call(client, "kickapps.create_token", other_site, NULL), GG_EAUTH);
+    const char *wrong_password[] = {"username", seed.member, "password", "guess", NULL};
+    CHECK_INT(gg_call(client, "kickapps.create_token", wrong_password, &result), GG_ESERVICE);
+    CHECK_LACKS(gg_result_message(result), "guess");
+    gg_result_free(result);
+    gg_client_free(client);
+}
+
+static void test_openauth(void)
+{
+    CHECK_INT(sandbox_control("/_sandbox/reset"), 0);
+    gg_client *client = new_client();
+    gg_result *result = NULL;
+    const char *params[] = {"devId", seed.dev_id, "oat", seed.oat, "succUrl", seed.succ_url, NULL};
+
+    CHECK_INT(gg_call(client, "kickapps.openauth_create_token", params, &result), GG_OK);
+    CHECK_STR(gg_result_get(result, "isNewUser"), "1");
+    CHECK_STR(gg_result_get(result, "username"), seed.oat_username);
+    CHECK(gg_result_get(result, "TOKEN") != NULL);
+    gg_result_free(result);
+    CHECK_INT(gg_call(client, "kickapps.openauth_create_token", params, &result), GG_OK);
+    CHECK_STR(gg_result_get(result, "isNewUser"), "0");
+    gg_result_free(result);
+
+    const char *missing[] = {"devId", seed.dev_id, "oat", seed.oat, NULL};
+    CHECK_INT(gg_call(client, "kickapps.openauth_create_token", missing, NULL), GG_EINVAL);
+    const char *blank[] = {"devId", "", "oat", seed.oat, "succUrl", seed.succ_url, NULL};
+    CHECK_INT(gg_call(client, "kickapps.openauth_create_token", blank, &result), GG_ESERVICE);
+    CHECK_CONTAINS(gg_result_message(result), "Missing required parameter");
+    gg_result_free(result);
+    const char *wrong[] = {"devId", seed.dev_id, "oat", "forged", "succUrl", seed.succ_url, NULL};
+    CHECK_INT(gg_call(client, "kickapps.openauth_create_token", wrong, &result), GG_ESERVICE);
+    CHECK_CONTAINS(gg_result_message(result), "invalid");
+    CHECK_LACKS(gg_result_message(result), "forged");
+    gg_result_free(result);
+
+    CHECK_INT(gg_client_set(client, "kickapps.developer_key", NULL), GG_OK);
+    CHECK_INT(gg_call(client, "kickapps.openauth_create_token", params, NULL), GG_EINVAL);
+    CHECK_INT(gg_client_set(client, "kickapps.developer_key", seed.disabled_key), GG_OK);
+    CHECK_INT(gg_call(client, "kickapps.openauth_create_token", params, &result), GG_EAUTH);
+    check_no_secret(gg_result_message(result));
+    gg_result_free(result);
+
+    /* The sandbox whitelists 127.0.0.1 only: leave from another address. */
+    CHECK_INT(gg_client_set(client, "kickapps.developer_key", seed.developer_key), GG_OK);
+    CHECK_INT(gg_client_set(client, "local_address", "127.0.0.2"), GG_OK);
+    CHECK_INT(gg_call(client, "kickapps.openauth_create_token", params, &result), GG_EDENIED);
+    CHECK_CONTAINS(gg_result_message(result), "Access Denied");
+    check_no_secret(gg_result_message(result));
+    gg_result_free(result);
+    gg_client_free(client);
+}
+
+static void test_broken_responses(void)
+{
+    gg_client *client = new_client();
+    gg_result *result = NULL;
+    const char *params[] = {"user_id", seed.user_id, "game_auth_token", seed.user_token, NULL};
+    struct {
+        const char *fault;
+        int code;
+        int http_status;
+        const char *says;
+    } cases[] = {
+        {"html", GG_EPROTOCOL, 200, "not JSON"},
+        {"empty", GG_EPROTOCOL, 200, "empty"},
+        {"wrong_shape", GG_EPROTOCOL, 200, "got a string"},
+        {"http500", GG_EHTTP, 500, "HTTP status 500"},
+        {"http503", GG_EHTTP, 503, "HTTP status 503"},
+        {"gigabyte", GG_EPROTOCOL, 200, "larger than max_response_bytes"},
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
+        char control[128];
+        snprintf(control, sizeof control, "/_sandbox/fault?kind=%s&count=1", cases[i].fault);
+        CHECK_INT(sandbox_control(control), 0);
+        CHECK_INT(gg_call(client, "kongregate.authenticate", params, &result), cases[i].code);
+        CHECK_INT(gg_result_http_status(result), cases[i].http_status);
+        CHECK_CONTAINS(gg_result_message(result), cases[i].says);
+        check_no_secret(gg_result_message(result));
+        gg_result_free(result);
+        /* The client is still good for the next call. */
+        CHECK_INT(gg_call(client, "kongregate.authenticate", params, NULL), GG_OK);
+    }
+
+    CHECK_INT(gg_client_set(client, "max_response_bytes", "10"), GG_OK);
+    CHECK_INT(gg_call(client, "kongregate.authenticate", params, NULL), GG_EPROTOCOL);
+    CHECK_INT(gg_client_set(client, "max_response_bytes", NULL), GG_OK);
+    CHECK_INT(gg_call(client, "kongregate.authenticate", params, NULL), GG_OK);
+    gg_client_free(client);
+}
+
+static void test_unreachable(void)
+{
+    gg_client *client = new_client();
+    gg_result *result = NULL;
+    /* Port 1 on loopback: nothing listens there, so the connect is refused. */
+    CHECK_INT(gg_client_set(client, "kongregate.base_url", "http://127.0.0.1:1"), GG_OK);
+    const char *params[] = {"user_id", seed.user_id, "game_auth_token", seed.user_token, NULL};
+    CHECK_INT(gg_call(client, "kongregate.authenticate", params, &result), GG_ENETWORK);
+    CHECK_INT(gg_result_http_status(result), 0);
+    CHECK_STR(gg_result_json(result), "");
+    check_no_secret(gg_result_message(result));
+    gg_result_free(result);
+    gg_client_free(client);
+}
+
+int main(void)
+{
+    load_seed();
+    test_static_facts();
+    test_null_is_harmless();
+    test_options();
+    test_authenticate();
+    test_authenticate_rejections();
+    test_refused_before_sending();
+    test_create_token();
+    test_openauth();
+    test_broken_responses();
+    test_unreachable();
+    sandbox_release();
+    return check_summary();
+}

@@ -1,0 +1,250 @@
+/* The library's internals, linked directly: the endpoint table's own
+ * consistency, request building, body normalization, envelopes, messages. */
+#include "check.h"
+
+#include "endpoints.h"
+#include "gamegate.h"
+#include "message.h"
+#include "options.h"
+#include "request.h"
+#include "response.h"
+#include "result.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+static bool row_has_param(const struct endpoint *row, const char *name, size_t len)
+{
+    for (int i = 0; row->params[i].name; i++)
+        if (strlen(row->params[i].name) == len && strncmp(row->params[i].name, name, len) == 0)
+            return true;
+    return false;
+}
+
+/* Every row must be one that request.c can build without surprises. */
+static void test_table_rows_are_well_formed(void)
+{
+    const struct endpoint *row;
+    size_t rows = 0;
+    for (size_t i = 0; (row = endpoint_at(i)); i++, rows++) {
+        size_t prefix = strlen(row->service->name);
+        CHECK(strncmp(row->name, row->service->name, prefix) == 0 && row->name[prefix] == '.');
+        CHECK(endpoint_find(row->name) == row);
+        CHECK(strcmp(row->method, "GET") == 0 || strcmp(row->method, "POST") == 0);
+        CHECK(row->path[0] == '/');
+        int count = 0;
+        for (; row->params[count].name; count++) {
+            const struct param_spec *param = &row->params[count];
+            for (int j = 0; j < count; j++)
+                CHECK(strcmp(row->params[j].name, param->name) != 0);
+            if (param->from_option == OPT_KONGREGATE_API_KEY ||
+                param->from_option == OPT_KICKAPPS_DEVELOPER_KEY)
+                CHECK(param->flags & PARAM_SECRET);
+        }
+        CHECK(count <= ENDPOINT_MAX_PARAMS);
+        for (const char *open = row->path; (open = strchr(open, '{')); open++) {
+            const char *close = strchr(open, '}');
+            if (!CHECK(close != NULL))
+                break;
+            for (const char *alt = open + 1; alt < close;) {
+                const char *end = memchr(alt, '|', (size_t)(close - alt));
+                if (!end)
+                    end = close;
+                CHECK(row_has_param(row, alt, (size_t)(end - alt)));
+                alt = end + 1;
+            }
+        }
+    }
+    CHECK(rows >= 3);
+    CHECK(endpoint_find("kongregate.nothing") == NULL);
+}
+
+static int build(const char *endpoint, const char *const *params, struct request *req,
+                 struct strbuf *msg)
+{
+    struct options options = {0};
+    struct strbuf ignored = {0};
+    options_set(&options, OPT_KICKAPPS_BASE_URL, "http://kick.test/", &ignored);
+    options_set(&options, OPT_KICKAPPS_DEVELOPER_KEY, "devkey", &ignored);
+    options_set(&options, OPT_KICKAPPS_AS, "92366", &ignored);
+    options_set(&options, OPT_KONGREGATE_BASE_URL, "https://kong.test", &ignored);
+    options_set(&options, OPT_KONGREGATE_API_KEY, "apikey", &ignored);
+    strbuf_release(&ignored);
+    *req = (struct request){0};
+    int code = request_build(req, endpoint_find(endpoint), &options, params, msg);
+    options_clear(&options);
+    return code;
+}
+
+static void test_request_building(void)
+{
+    struct request req;
+    struct strbuf msg = {0};
+
+    const char *auth[] = {"user_id", "7", "game_auth_token", "a b+c", NULL};
+    CHECK_INT(build("kongregate.authenticate", auth, &req, &msg), GG_OK);
+    CHECK_STR(req.url.data, "https://kong.test/api/authenticate.json"
+                            "?user_id=7&game_auth_token=a%20b%2Bc&api_key=apikey");
+    CHECK_INT(req.secret_count, 2);
+    request_release(&req);
+
+    const char *token[] = {"username", "a/../b?c#d", "clientIP", "1.2.3.4", NULL};
+    CHECK_INT(build("kickapps.create_token", token, &req, &msg), GG_OK);
+    CHECK_STR(req.url.data, "http://kick.test/rest/token/create/a%2F..%2Fb%3Fc%23d/92366");
+    CHECK_STR(req.body.data, "developerKey=devkey&clientIP=1.2.3.4");
+    request_release(&req);
+
+    const char *no_fields[] = {"email", "x@y", "developerKey", "k2", "as", "1", NULL};
+    CHECK_INT(build("kickapps.create_token", no_fields, &req, &msg), GG_OK);
+    CHECK_STR(req.url.data, "http://kick.test/rest/token/create/x%40y/1");
+    CHECK_STR(req.body.data, "developerKey=k2");
+    request_release(&req);
+
+    const char *openauth[] = {"devId", "d", "oat", "/w+=", "succUrl", "s", NULL};
+    CHECK_INT(build("kickapps.openauth_create_token", openauth, &req, &msg), GG_OK);
+    CHECK_STR(req.url.data, "http://kick.test/rest/openauth/createtoken/92366/"
+                            "?devId=d&oat=%2Fw%2B%3D&succUrl=s&developerKey=devkey&f=json");
+    request_release(&req);
+
+    const char *dot[] = {"username", ".", NULL};
+    CHECK_INT(build("kickapps.create_token", dot, &req, &msg), GG_EINVAL);
+    request_release(&req);
+    const char *lf[] = {"username", "a", "password", "x\ny", NULL};
+    CHECK_INT(build("kickapps.create_token", lf, &req, &msg), GG_EINVAL);
+    request_release(&req);
+    strbuf_release(&msg);
+}
+
+static void test_message_cleaning(void)
+{
+    const char *secrets[] = {"abcd", "abcdefg", "", "t"};
+    char *clean = message_clean("x abcdefg y abcd\r\nz\x01t", secrets, 4);
+    CHECK_STR(clean, "x [redacted] y [redacted]??z?t");
+    free(clean);
+
+    char long_text[MESSAGE_MAX_BYTES + 10];
+    memset(long_text, 'a', sizeof long_text);
+    memcpy(long_text + MESSAGE_MAX_BYTES - 1, "\xc3\xa9", 2); /* é across the cut */
+    long_text[sizeof long_text - 1] = '\0';
+    clean = message_clean(long_text, NULL, 0);
+    CHECK_INT(strlen(clean), MESSAGE_MAX_BYTES - 1);
+    free(clean);
+}
+
+static json_t *parse(const char *body, bool unwrap, int *code)
+{
+    json_t *root = NULL;
+    struct strbuf msg = {0};
+    *code = response_parse(body, strlen(body), unwrap, &root, &msg);
+    strbuf_release(&msg);
+    return root;
+}
+
+static void test_body_normalization(void)
+{
+    int code;
+    json_t *root = parse(" cb_1.x ( [{\"TOKEN\":\"t\"}] ) ; \n", true, &code);
+    CHECK_INT(code, GG_OK);
+    CHECK_STR(json_string_value(json_object_get(root, "TOKEN")), "t");
+    json_decref(root);
+
+    root = parse("[{\"id\":1}]", false, &code); /* Kongregate: a real one-item list */
+    CHECK(json_is_array(root));
+    json_decref(root);
+    root = parse("[{\"a\":1},{\"b\":2}]", true, &code);
+    CHECK(json_is_array(root));
+    json_decref(root);
+
+    CHECK(parse("", true, &code) == NULL && code == GG_EPROTOCOL);
+    CHECK(parse("  \n", true, &code) == NULL && code == GG_EPROTOCOL);
+    CHECK(parse("<html></html>", true, &code) == NULL && code == GG_EPROTOCOL);
+    CHECK(parse("cb(", true, &code) == NULL && code == GG_EPROTOCOL);
+    CHECK(parse("{\"a\":\"\\u0000\"}", true, &code) == NULL && code == GG_EPROTOCOL);
+    CHECK(parse("{\"a\":\"\xff\"}", true, &code) == NULL && code == GG_EPROTOCOL);
+    root = parse("\"just a string\"", true, &code);
+    CHECK(json_is_string(root) && code == GG_OK);
+    json_decref(root);
+}
+
+static int envelope(const struct service *service, const char *body, char *said, size_t size)
+{
+    json_t *root = json_loads(body, JSON_DECODE_ANY, NULL);
+    struct strbuf msg = {0};
+    int code = service->check_envelope(root, &msg);
+    snprintf(said, size, "%s", msg.data ? msg.data : "");
+    strbuf_release(&msg);
+    json_decref(root);
+    return code;
+}
+
+static void test_envelopes(void)
+{
+    char said[256];
+    const struct service *kong = &service_kongregate, *kick = &service_kickapps;
+    CHECK_INT(envelope(kong, "{\"success\":true}", said, sizeof said), GG_OK);
+    CHECK_INT(envelope(kong, "{\"success\":false,\"error\":403,\"error_description\":\"Invalid "
+                             "credentials\"}", said, sizeof said), GG_EAUTH);
+    CHECK_STR(said, "Invalid credentials (error 403)");
+    CHECK_INT(envelope(kong, "{\"success\":false,\"error\":404}", said, sizeof said),
+              GG_ESERVICE);
+    CHECK_INT(envelope(kong, "{\"success\":\"true\"}", said, sizeof said), GG_EPROTOCOL);
+    CHECK_INT(envelope(kong, "{}", said, sizeof said), GG_EPROTOCOL);
+    CHECK_INT(envelope(kong, "[]", said, sizeof said), GG_EPROTOCOL);
+
+    CHECK_INT(envelope(kick, "{\"TOKEN\":\"t\"}", said, sizeof said), GG_OK);
+    CHECK_INT(envelope(kick, "{\"status\":\"1\",\"error\":\"\"}", said, sizeof said), GG_OK);
+    CHECK_INT(envelope(kick, "{\"status\":\"1\",\"error\":\"This IP address has been banned\"}",
+                       said, sizeof said), GG_EDENIED);
+    CHECK_INT(envelope(kick, "{\"status\":\"-1\",\"error\":\"\",\"message\":\"invalid\"}", said,
+                       sizeof said), GG_ESERVICE);
+    CHECK_STR(said, "invalid (status -1)");
+    CHECK_INT(envelope(kick, "{\"status\":\"-1\",\"error\":\"Access Denied. Please contact "
+                             "customer support\"}", said, sizeof said), GG_EDENIED);
+    CHECK_INT(envelope(kick, "{\"status\":\"-1\",\"error\":\"either developerkey is not passed "
+                             "or developerKey disabled\"}", said, sizeof said), GG_EAUTH);
+    CHECK_INT(envelope(kick, "{\"status\":\"-1\",\"errorId\":\"1\",\"error\":\"x\"}", said,
+                       sizeof said), GG_EAUTH);
+    CHECK_INT(envelope(kick, "{\"status\":\"-1\",\"errorId\":18,\"error\":\"x\"}", said,
+                       sizeof said), GG_EDENIED);
+    CHECK_STR(said, "x (status -1, errorId 18)");
+    CHECK_INT(envelope(kick, "{\"status\":\"-1\",\"errorId\":\"44\",\"error\":\"x\"}", said,
+                       sizeof said), GG_EAUTH);
+    CHECK_INT(envelope(kick, "\"no\"", said, sizeof said), GG_EPROTOCOL);
+}
+
+static void test_result_paths(void)
+{
+    struct gg_result *result = result_new();
+    result->body = json_loads("{\"items\":[{\"name\":\"Sharp Sword\",\"price\":10,"
+                              "\"tags\":[\"sword\"],\"data\":null}],\"user_vars\":{\"level\":3},"
+                              "\"a.b\":1}", 0, NULL);
+    CHECK_STR(gg_result_get(result, "items.0.name"), "Sharp Sword");
+    CHECK_STR(gg_result_get(result, "items.0.price"), "10");
+    CHECK_STR(gg_result_get(result, "items.0.data"), "null");
+    CHECK_STR(gg_result_get(result, "items.0.tags"), "[\"sword\"]");
+    CHECK_STR(gg_result_get(result, "user_vars"), "{\"level\":3}");
+    CHECK_STR(gg_result_get(result, "user_vars.level"), "3");
+    CHECK(gg_result_get(result, "items.1.name") == NULL);
+    CHECK(gg_result_get(result, "items.+0.name") == NULL);
+    CHECK(gg_result_get(result, "items.x") == NULL);
+    CHECK(gg_result_get(result, "items.0.name.") == NULL);
+    CHECK(gg_result_get(result, "items.99999999999999999999") == NULL);
+    CHECK(gg_result_get(result, NULL) == NULL);
+    CHECK_INT(gg_result_count(result, "items"), 1);
+    CHECK_INT(gg_result_count(result, "items.0"), 4);
+    CHECK_INT(gg_result_count(result, "items.0.name"), 0);
+    CHECK_INT(gg_result_count(result, "missing"), 0);
+    CHECK_INT(gg_result_count(result, ""), 3);
+    gg_result_free(result);
+}
+
+int main(void)
+{
+    test_table_rows_are_well_formed();
+    test_request_building();
+    test_message_cleaning();
+    test_body_normalization();
+    test_envelopes();
+    test_result_paths();
+    return check_summary();
+}
