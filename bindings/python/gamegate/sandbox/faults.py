@@ -2,6 +2,7 @@
 that the next N service requests get one of these instead of the real reply."""
 
 import threading
+import time
 
 HTML_PAGE = (b"<!DOCTYPE html><html><head><title>We'll be right back</title></head>"
              b"<body><h1>Scheduled maintenance</h1></body></html>")
@@ -55,7 +56,13 @@ def gigabyte(handler):
         pass
 
 
-KINDS = {"html": html, "empty": empty, "wrong_shape": wrong_shape,
+def slow(handler):
+    """Answers after 3 s: far beyond any timeout a test sets."""
+    time.sleep(3)
+    send(handler, 200, b'{"success":true}', "application/json")
+
+
+KINDS = {"slow": slow, "html": html, "empty": empty, "wrong_shape": wrong_shape,
          "http500": http500, "http503": http503, "gigabyte": gigabyte}
 
 
