@@ -34,7 +34,8 @@ OBJECTS := $(SOURCES:lib/%.c=$(B)/obj/%.o)
 ASAN_OBJECTS := $(SOURCES:lib/%.c=$(B)/asan/obj/%.o)
 C_TESTS := test_api test_dlopen test_units
 
-.PHONY: all deps lib demo test test-c test-valgrind test-python test-asan install uninstall clean
+.PHONY: all deps lib demo test test-exports test-c test-valgrind test-python test-asan install \
+        uninstall clean
 
 all: lib
 
@@ -98,6 +99,9 @@ $(B)/asan/tests/test_units:
 WITH_SANDBOX = tools/with-sandbox $(PYTHON)
 PYTEST = $(PYTHON) -m pytest -q -p no:cacheprovider tests/python
 
+test-exports: $(B)/lib/$(SONAME)
+	tools/check-exports $<
+
 test-c: $(C_TESTS:%=$(B)/tests/%)
 	@for t in $(C_TESTS); do \
 	  echo "== $$t"; GG_LIBRARY=$(B)/lib/$(SONAME) $(WITH_SANDBOX) $(B)/tests/$$t || exit 1; done
@@ -121,7 +125,7 @@ test-asan: $(C_TESTS:%=$(B)/asan/tests/%) $(B)/asan/lib/$(SONAME)
 	  LD_PRELOAD="$$($(CC) -print-file-name=libasan.so) $$($(CC) -print-file-name=libubsan.so)" \
 	  ASAN_OPTIONS=detect_leaks=0 $(PYTEST)
 
-test: test-c test-valgrind test-python test-asan
+test: test-exports test-c test-valgrind test-python test-asan
 
 # --- the demo: a game server's login flow against the sandbox ---------------
 
