@@ -34,8 +34,8 @@ OBJECTS := $(SOURCES:lib/%.c=$(B)/obj/%.o)
 ASAN_OBJECTS := $(SOURCES:lib/%.c=$(B)/asan/obj/%.o)
 C_TESTS := test_api test_dlopen test_units
 
-.PHONY: all deps lib demo test test-exports test-c test-valgrind test-python test-asan install \
-        uninstall clean
+.PHONY: all deps lib demo test test-exports test-install test-c test-valgrind test-python \
+        test-asan install uninstall clean
 
 all: lib
 
@@ -125,7 +125,7 @@ test-asan: $(C_TESTS:%=$(B)/asan/tests/%) $(B)/asan/lib/$(SONAME)
 	  LD_PRELOAD="$$($(CC) -print-file-name=libasan.so) $$($(CC) -print-file-name=libubsan.so)" \
 	  ASAN_OPTIONS=detect_leaks=0 $(PYTEST)
 
-test: test-exports test-c test-valgrind test-python test-asan
+test: test-exports test-install test-c test-valgrind test-python test-asan
 
 # --- the demo: a game server's login flow against the sandbox ---------------
 
@@ -139,18 +139,26 @@ demo: $(B)/examples/login
 
 # --- install ------------------------------------------------------------------
 
-$(B)/gamegate.pc: lib/gamegate.pc.in include/gamegate.h
-	@mkdir -p $(@D)
-	sed -e 's|@PREFIX@|$(PREFIX)|' -e 's|@LIBDIR@|$(LIBDIR)|' \
-	    -e 's|@INCLUDEDIR@|$(INCLUDEDIR)|' -e 's|@VERSION@|$(VERSION)|' $< > $@
-
-install: lib $(B)/gamegate.pc
+# The .pc is written at install time, so it always names this PREFIX.
+install: lib
 	install -d $(DESTDIR)$(LIBDIR)/pkgconfig $(DESTDIR)$(INCLUDEDIR)
 	install -m 755 $(B)/lib/libgamegate.so.$(VERSION) $(DESTDIR)$(LIBDIR)/
 	ln -sf libgamegate.so.$(VERSION) $(DESTDIR)$(LIBDIR)/$(SONAME)
 	ln -sf libgamegate.so.$(VERSION) $(DESTDIR)$(LIBDIR)/libgamegate.so
 	install -m 644 include/gamegate.h $(DESTDIR)$(INCLUDEDIR)/
-	install -m 644 $(B)/gamegate.pc $(DESTDIR)$(LIBDIR)/pkgconfig/
+	sed -e 's|@PREFIX@|$(PREFIX)|' -e 's|@LIBDIR@|$(LIBDIR)|' \
+	    -e 's|@INCLUDEDIR@|$(INCLUDEDIR)|' -e 's|@VERSION@|$(VERSION)|' \
+	    lib/gamegate.pc.in > $(DESTDIR)$(LIBDIR)/pkgconfig/gamegate.pc
+
+# A staged install, and a program built from it with nothing but pkg-config.
+test-install: lib
+	rm -rf $(B)/staged
+	$(MAKE) -s install DESTDIR=$(abspath $(B)/staged) PREFIX=/usr
+	PKG_CONFIG_SYSROOT_DIR=$(abspath $(B)/staged) \
+	PKG_CONFIG_PATH=$(abspath $(B)/staged)/usr/lib/pkgconfig \
+	  sh -c '$(CC) -o $(B)/staged/login examples/login.c $$(pkg-config --cflags --libs gamegate)'
+	readelf -d $(B)/staged/login | grep -q 'NEEDED.*\[$(SONAME)\]'
+	tools/check-exports $(B)/staged/usr/lib/$(SONAME)
 
 uninstall:
 	rm -f $(DESTDIR)$(LIBDIR)/libgamegate.so.$(VERSION) $(DESTDIR)$(LIBDIR)/$(SONAME) \
