@@ -46,7 +46,21 @@ enum gg_code {
     GG_EPROTOCOL = 7,  /* the body is not the JSON the service documents, or too large */
     GG_ESERVICE = 8,   /* the service reported an error (success:false, status "-1") */
     GG_EAUTH = 9,      /* credentials or developer key rejected */
-    GG_EDENIED = 10    /* IP not whitelisted or banned, privileges too low */
+    GG_EDENIED = 10,   /* IP not whitelisted or banned, privileges too low */
+    GG_ESIGNATURE = 11,/* a callback's signature or api_key does not verify */
+    GG_ENOTFOUND = 12  /* the session store holds nothing for that user */
+};
+
+/* What gg_endpoint_param_flags reports of a parameter. */
+enum gg_param_flag {
+    GG_PARAM_REQUIRED = 1 << 0,     /* the call fails without it */
+    GG_PARAM_SECRET = 1 << 1,       /* a key, token or password */
+    GG_PARAM_ONE_OF = 1 << 2,       /* exactly one of the endpoint's ONE_OF parameters */
+    GG_PARAM_LOCAL = 1 << 3,        /* read by gamegate, never sent (e.g. member) */
+    GG_PARAM_COUNT = 1 << 4,        /* a whole number >= 0 */
+    GG_PARAM_PATH = 1 << 5,         /* a segment of the URL path */
+    GG_PARAM_FROM_OPTION = 1 << 6,  /* defaults to a client option (a key, the site) */
+    GG_PARAM_FROM_SESSION = 1 << 7  /* defaults to what the session store remembers */
 };
 
 typedef struct gg_client gg_client;
@@ -121,6 +135,76 @@ GG_EXTERN const char *gg_result_json(const gg_result *result);
 
 /* NULL is a no-op. */
 GG_EXTERN void gg_result_free(gg_result *result);
+
+/*
+ * The endpoint table, for bindings and tools that must not keep a list of
+ * their own. Endpoints are numbered 0 .. gg_endpoint_count() - 1 and their
+ * parameters 0 .. gg_endpoint_param_count(e) - 1; strings are static; an index
+ * out of range gives NULL (or 0).
+ */
+GG_EXTERN size_t gg_endpoint_count(void);
+GG_EXTERN const char *gg_endpoint_name(size_t endpoint);
+GG_EXTERN const char *gg_endpoint_method(size_t endpoint);   /* "GET" or "POST" */
+GG_EXTERN const char *gg_endpoint_path(size_t endpoint);     /* with {param} segments */
+GG_EXTERN const char *gg_endpoint_summary(size_t endpoint);  /* one line */
+/* 1 if a failed call may be sent again without changing state twice. */
+GG_EXTERN int gg_endpoint_retry_safe(size_t endpoint);
+/* 1 if the endpoint also takes any name=<whole number> pairs (statistics). */
+GG_EXTERN int gg_endpoint_takes_counts(size_t endpoint);
+GG_EXTERN size_t gg_endpoint_param_count(size_t endpoint);
+GG_EXTERN const char *gg_endpoint_param_name(size_t endpoint, size_t param);
+GG_EXTERN unsigned gg_endpoint_param_flags(size_t endpoint, size_t param); /* GG_PARAM_* */
+/* "daily|weekly|lifetime" when only those values are accepted, else NULL. */
+GG_EXTERN const char *gg_endpoint_param_choices(size_t endpoint, size_t param);
+
+/*
+ * The session store. A successful kongregate.authenticate remembers
+ * user_id -> username and game_auth_token; a successful KickApps token
+ * creation remembers the member (by username and by userId) on its site ->
+ * TOKEN, PRIVILEGES, METHOD. Calls that need those take them from the store
+ * when the caller leaves them out. Options: session.capacity (entries; the
+ * least recently used go first) and session.ttl_ms.
+ *
+ * service is "kongregate" (who: a user_id; site ignored) or "kickapps" (who:
+ * a username or userId; site: the `as`, NULL for the kickapps.as option).
+ * gg_session_get stores a result whose fields are the remembered ones
+ * (kongregate: user_id, username, game_auth_token; kickapps: as, userId,
+ * username, TOKEN, PRIVILEGES, METHOD), or GG_ENOTFOUND.
+ */
+GG_EXTERN int gg_session_get(gg_client *client, const char *service, const char *site,
+                             const char *who, gg_result **out);
+/* Forgets the user; GG_ENOTFOUND if nothing was remembered. */
+GG_EXTERN int gg_session_forget(gg_client *client, const char *service, const char *site,
+                                const char *who);
+/*
+ * Makes client use owner's session store from now on, so that clients in
+ * different threads share what they learn; the store lives until the last
+ * client using it is freed. The store is thread-safe.
+ */
+GG_EXTERN int gg_client_share_sessions(gg_client *client, gg_client *owner);
+
+/*
+ * Kongregate's callbacks to the game's callback URL. body is the raw
+ * `signed_request` value or the whole application/x-www-form-urlencoded body,
+ * of body_len bytes. Signed events are verified (HMAC-SHA256 with the api_key,
+ * compared in constant time before anything is decoded; algorithm must be
+ * HMAC-SHA256); plain events must carry the client's api_key. api_key NULL
+ * means the kongregate.api_key option; client may be NULL when api_key is
+ * given. The result's fields are the payload (signed) or the form fields but
+ * api_key (plain). An invalidate_user_inventory event replaces the user's
+ * game_auth_token in the client's session store. GG_ESIGNATURE on mismatch,
+ * GG_EINVAL on malformed or oversized input.
+ */
+GG_EXTERN int gg_callback_verify(gg_client *client, const char *body, size_t body_len,
+                                 const char *api_key, gg_result **out);
+/*
+ * The game's reply to item_order_request: fields is a NULL-terminated list of
+ * name, description, price, image_url quadruples (all non-blank, price a
+ * whole number of kreds > 0). gg_result_json(*out) is the body to send.
+ */
+GG_EXTERN int gg_callback_reply_items(const char *const *fields, gg_result **out);
+/* The reply to item_order_placed: state is "completed" or "canceled". */
+GG_EXTERN int gg_callback_reply_order(const char *state, gg_result **out);
 
 #ifdef __cplusplus
 }

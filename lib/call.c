@@ -6,8 +6,74 @@
 #include "request.h"
 #include "response.h"
 #include "result.h"
+#include "session.h"
 
+#include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
+
+/* Bare-array bodies (Kongregate's badges) have no envelope, but an error
+ * still arrives as one. */
+static int check_body(const struct endpoint *endpoint, const json_t *body, struct strbuf *msg)
+{
+    if (!(endpoint->flags & BODY_IS_ARRAY))
+        return endpoint->service->check_envelope(body, msg);
+    if (json_is_array(body))
+        return GG_OK;
+    struct strbuf said = {0};
+    int code = endpoint->service->check_envelope(body, &said);
+    if (code == GG_OK || code == GG_EPROTOCOL) {
+        strbuf_addf(msg, "expected a JSON array, got %s", response_kind(body));
+        code = GG_EPROTOCOL;
+    } else {
+        strbuf_add(msg, said.data, said.len);
+    }
+    strbuf_release(&said);
+    return code;
+}
+
+static const char *body_text(const json_t *body, const char *name, char *scratch, size_t size)
+{
+    const json_t *value = json_object_get(body, name);
+    if (json_is_integer(value)) {
+        snprintf(scratch, size, "%" JSON_INTEGER_FORMAT, json_integer_value(value));
+        return scratch;
+    }
+    return json_string_value(value);
+}
+
+static void remember_as(struct session_store *store, const char *service, const char *site,
+                        const char *who, const struct session_data *data)
+{
+    char key[SESSION_KEY_MAX];
+    if (who && session_key(key, service, site, who))
+        session_remember(store, key, data);
+}
+
+/* What a successful call teaches the session store. */
+static void learn(struct session_store *store, const struct endpoint *endpoint,
+                  const struct request *req, const json_t *body)
+{
+    char user_id[32];
+    struct session_data data = {0};
+    if (endpoint->remembers == REMEMBERS_KONGREGATE_LOGIN) {
+        data.user_id = (char *)request_value(req, endpoint, "user_id");
+        data.username = (char *)json_string_value(json_object_get(body, "username"));
+        data.token = (char *)request_value(req, endpoint, "game_auth_token");
+        remember_as(store, "kongregate", NULL, data.user_id, &data);
+    } else if (endpoint->remembers == REMEMBERS_KICKAPPS_TOKEN) {
+        data.site = (char *)request_value(req, endpoint, "as");
+        data.user_id = (char *)body_text(body, "userId", user_id, sizeof user_id);
+        data.username = (char *)json_string_value(json_object_get(body, "username"));
+        data.token = (char *)json_string_value(json_object_get(body, "TOKEN"));
+        data.privileges = (char *)json_string_value(json_object_get(body, "PRIVILEGES"));
+        data.method = (char *)json_string_value(json_object_get(body, "METHOD"));
+        if (!data.token)
+            return;
+        remember_as(store, "kickapps", data.site, data.username, &data);
+        remember_as(store, "kickapps", data.site, data.user_id, &data);
+    }
+}
 
 /* Sends the request and reads the answer into result; GG_OK only when the
  * service says the call succeeded. */
@@ -35,7 +101,9 @@ static int exchange(struct gg_client *client, const struct endpoint *endpoint,
         strbuf_release(&said);
         code = GG_EHTTP;
     } else if (code == GG_OK) {
-        code = endpoint->service->check_envelope(result->body, msg);
+        code = check_body(endpoint, result->body, msg);
+        if (code == GG_OK && endpoint->remembers != REMEMBERS_NOTHING)
+            learn(client->sessions, endpoint, req, result->body);
     } else {
         strbuf_add(msg, detail.data, detail.len);
     }
@@ -88,7 +156,7 @@ GG_EXTERN int gg_call(gg_client *client, const char *endpoint_name, const char *
         code = GG_EINVAL;
     } else {
         strbuf_addf(&msg, "%s: ", endpoint->name);
-        code = request_build(&req, endpoint, &client->options, params, &msg);
+        code = request_build(&req, endpoint, &client->options, client->sessions, params, &msg);
         if (code == GG_OK)
             code = exchange(client, endpoint, &req, result, &msg);
     }

@@ -19,6 +19,12 @@ GG_EXTERN int gg_client_new(gg_client **out)
         free(client);
         return code;
     }
+    client->sessions = session_store_new();
+    if (!client->sessions) {
+        transport_cleanup(&client->transport);
+        free(client);
+        return GG_ENOMEM;
+    }
     *out = client;
     return GG_OK;
 }
@@ -28,6 +34,7 @@ GG_EXTERN void gg_client_free(gg_client *client)
     if (!client)
         return;
     transport_cleanup(&client->transport);
+    session_store_release(client->sessions);
     options_clear(&client->options);
     free(client->last_message);
     free(client);
@@ -54,6 +61,10 @@ GG_EXTERN int gg_client_set(gg_client *client, const char *option, const char *v
         code = options_set(&client->options, id, value, &msg);
         if (code == GG_OK)
             code = transport_configure(&client->transport, &client->options, id, &msg);
+        if (code == GG_OK && (id == OPT_SESSION_CAPACITY || id == OPT_SESSION_TTL_MS))
+            session_store_configure(
+                client->sessions, (size_t)options_get_number(&client->options, OPT_SESSION_CAPACITY),
+                options_get_number(&client->options, OPT_SESSION_TTL_MS));
     }
     const char *secrets[MESSAGE_MAX_SECRETS];
     size_t secret_count = options_secrets(&client->options, secrets, MESSAGE_MAX_SECRETS);

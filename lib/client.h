@@ -3,11 +3,13 @@
 #define GG_CLIENT_H
 
 #include "options.h"
+#include "session.h"
 #include "transport.h"
 
 struct gg_client {
     struct options options;
     struct transport transport;
+    struct session_store *sessions; /* possibly shared with other clients */
     int last_code;
     char *last_message; /* NULL: derived from last_code */
 };

@@ -20,6 +20,8 @@ GG_EXTERN const char *gg_strerror(int code)
     case GG_ESERVICE: return "the service reported an error";
     case GG_EAUTH: return "authentication rejected";
     case GG_EDENIED: return "access denied";
+    case GG_ESIGNATURE: return "callback signature does not verify";
+    case GG_ENOTFOUND: return "nothing remembered for that user";
     default: return "unknown error code";
     }
 }

@@ -37,6 +37,9 @@ static const struct option_spec specs[OPT_COUNT] = {
     [OPT_PROXY] = {"proxy", KIND_TEXT, ""},
     [OPT_USER_AGENT] = {"user_agent", KIND_TEXT, "gamegate/" GG_VERSION_TEXT},
     [OPT_LOCAL_ADDRESS] = {"local_address", KIND_TEXT, NULL},
+    [OPT_SESSION_CAPACITY] = {"session.capacity", KIND_NUMBER, "10000"},
+    /* A day: tokens change now and then, and a login refreshes them anyway. */
+    [OPT_SESSION_TTL_MS] = {"session.ttl_ms", KIND_NUMBER, "86400000"},
 };
 
 enum option_id option_find(const char *name)

@@ -21,6 +21,8 @@ enum option_id {
     OPT_PROXY,
     OPT_USER_AGENT,
     OPT_LOCAL_ADDRESS,
+    OPT_SESSION_CAPACITY,
+    OPT_SESSION_TTL_MS,
     OPT_COUNT
 };
 

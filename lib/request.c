@@ -13,68 +13,215 @@ static int param_index(const struct endpoint *endpoint, const char *name, size_t
     return -1;
 }
 
+const char *request_value(const struct request *req, const struct endpoint *endpoint,
+                          const char *name)
+{
+    int index = param_index(endpoint, name, strlen(name));
+    return index < 0 ? NULL : req->values[index];
+}
+
+static bool is_count(const char *value)
+{
+    if (!*value || strlen(value) > 18)
+        return false;
+    for (const char *c = value; *c; c++)
+        if (*c < '0' || *c > '9')
+            return false;
+    return true;
+}
+
+static bool is_choice(const char *value, const char *choices)
+{
+    size_t len = strlen(value);
+    for (const char *at = choices; at;) {
+        const char *bar = strchr(at, '|');
+        size_t choice_len = bar ? (size_t)(bar - at) : strlen(at);
+        if (choice_len == len && strncmp(at, value, len) == 0)
+            return true;
+        at = bar ? bar + 1 : NULL;
+    }
+    return false;
+}
+
+static int take_extra(struct request *req, const char *name, const char *value,
+                      struct strbuf *msg)
+{
+    if (!*name || strlen(name) > 128) {
+        strbuf_adds(msg, "a statistic name must have 1 to 128 characters");
+        return GG_EINVAL;
+    }
+    if (!is_count(value)) {
+        strbuf_addf(msg, "statistic '%s' takes a whole number >= 0", name);
+        return GG_EINVAL;
+    }
+    for (size_t i = 0; i < req->extra_count; i++)
+        if (strcmp(req->extra_names[i], name) == 0) {
+            strbuf_addf(msg, "parameter '%s' is given twice", name);
+            return GG_EINVAL;
+        }
+    if (req->extra_count == REQUEST_MAX_EXTRAS) {
+        strbuf_addf(msg, "at most %d statistics in one call", REQUEST_MAX_EXTRAS);
+        return GG_EINVAL;
+    }
+    req->extra_names[req->extra_count] = name;
+    req->extra_values[req->extra_count++] = value;
+    return GG_OK;
+}
+
 /* Pairs from the caller, checked and indexed by the row's parameter order. */
 static int take_given(const struct endpoint *endpoint, const char *const *params,
-                      const char **given, struct strbuf *msg)
+                      struct request *req, struct strbuf *msg)
 {
     for (size_t i = 0; params && params[i]; i += 2) {
         const char *name = params[i], *value = params[i + 1];
-        int index = param_index(endpoint, name, strlen(name));
-        if (index < 0) {
-            strbuf_addf(msg, "unknown parameter '%s'", name);
-            return GG_EINVAL;
-        }
         if (!value) {
             strbuf_addf(msg, "parameter '%s' has no value", name);
             return GG_EINVAL;
         }
-        if (given[index]) {
-            strbuf_addf(msg, "parameter '%s' is given twice", name);
-            return GG_EINVAL;
-        }
         /* A CR or LF has no business in any field of either service, and
          * refusing it here rules out header and log injection downstream. */
-        if (strpbrk(value, "\r\n")) {
+        if (strpbrk(name, "\r\n") || strpbrk(value, "\r\n")) {
             strbuf_addf(msg, "parameter '%s' contains CR or LF", name);
             return GG_EINVAL;
         }
-        given[index] = value;
+        int index = param_index(endpoint, name, strlen(name));
+        int code = GG_OK;
+        if (index >= 0 && req->values[index]) {
+            strbuf_addf(msg, "parameter '%s' is given twice", name);
+            code = GG_EINVAL;
+        } else if (index >= 0) {
+            req->values[index] = value;
+        } else if (endpoint->flags & EXTRA_COUNTS) {
+            code = take_extra(req, name, value, msg);
+        } else {
+            strbuf_addf(msg, "unknown parameter '%s'", name);
+            code = GG_EINVAL;
+        }
+        if (code != GG_OK)
+            return code;
+    }
+    return GG_OK;
+}
+
+/* Fills a token the caller left out from what a login taught the store. */
+static int take_from_session(const struct endpoint *endpoint, const struct param_spec *spec,
+                             int index, struct session_store *store, struct request *req,
+                             struct strbuf *msg)
+{
+    char key[SESSION_KEY_MAX];
+    bool keyed;
+    if (spec->from_session == FROM_KONGREGATE_LOGIN) {
+        const char *user_id = request_value(req, endpoint, "user_id");
+        keyed = user_id && session_key(key, "kongregate", NULL, user_id);
+    } else {
+        const char *site = request_value(req, endpoint, "as");
+        const char *member = request_value(req, endpoint, "member");
+        keyed = site && member && session_key(key, "kickapps", site, member);
+    }
+    if (!keyed || !store || req->remembered.token ||
+        !session_lookup(store, key, &req->remembered))
+        return GG_OK;
+    req->values[index] = req->remembered.token;
+    const char *privileges = req->remembered.privileges;
+    if (!endpoint->retry_safe && privileges && strcmp(privileges, "RW") != 0) {
+        strbuf_addf(msg, "the member's token has privileges '%s'; this call changes state "
+                         "and needs 'RW'", privileges);
+        return GG_EDENIED;
+    }
+    return GG_OK;
+}
+
+static void explain_missing(const struct param_spec *spec, struct strbuf *msg)
+{
+    strbuf_addf(msg, "missing required parameter '%s'", spec->name);
+    if (spec->from_option != OPT_NONE)
+        strbuf_addf(msg, " (or set option '%s')", option_name(spec->from_option));
+    else if (spec->from_session == FROM_KONGREGATE_LOGIN)
+        strbuf_adds(msg, " (or authenticate this user_id first, so that it is remembered)");
+    else if (spec->from_session == FROM_KICKAPPS_MEMBER)
+        strbuf_adds(msg, " (or name a 'member' whose token was created on this client)");
+}
+
+static int check_value(const struct param_spec *spec, const char *value, struct strbuf *msg)
+{
+    if ((spec->flags & PARAM_COUNT) && !is_count(value)) {
+        strbuf_addf(msg, "parameter '%s' takes a whole number >= 0", spec->name);
+        return GG_EINVAL;
+    }
+    if (spec->choices && !is_choice(value, spec->choices)) {
+        strbuf_addf(msg, "parameter '%s' takes one of %s", spec->name, spec->choices);
+        return GG_EINVAL;
+    }
+    if (spec->max_items) {
+        size_t items = 1;
+        for (const char *c = value; *c; c++)
+            items += *c == ',';
+        if (items > spec->max_items) {
+            strbuf_addf(msg, "parameter '%s' takes at most %u comma-separated items",
+                        spec->name, spec->max_items);
+            return GG_EINVAL;
+        }
     }
     return GG_OK;
 }
 
 static int resolve(const struct endpoint *endpoint, const struct options *options,
-                   const char **given, struct request *req, struct strbuf *msg)
+                   struct session_store *store, struct request *req, struct strbuf *msg)
 {
-    for (int i = 0; endpoint->params[i].name; i++) {
-        const struct param_spec *spec = &endpoint->params[i];
-        if (!given[i] && spec->from_option != OPT_NONE)
-            given[i] = options_get(options, spec->from_option);
-        if (!given[i])
-            given[i] = spec->fallback;
-        if (!given[i] && (spec->flags & PARAM_REQUIRED)) {
-            strbuf_addf(msg, "missing required parameter '%s'", spec->name);
-            if (spec->from_option != OPT_NONE)
-                strbuf_addf(msg, " (or set option '%s')", option_name(spec->from_option));
+    const struct param_spec *params = endpoint->params;
+    for (int i = 0; params[i].name; i++) {
+        if (!req->values[i] && params[i].from_option != OPT_NONE)
+            req->values[i] = options_get(options, params[i].from_option);
+        if (!req->values[i])
+            req->values[i] = params[i].fallback;
+    }
+    const char *one_of = NULL;
+    int one_of_count = 0;
+    for (int i = 0; params[i].name; i++) {
+        if (!req->values[i] && params[i].from_session != FROM_NOTHING) {
+            int code = take_from_session(endpoint, &params[i], i, store, req, msg);
+            if (code != GG_OK)
+                return code;
+        }
+        const char *value = req->values[i];
+        if (!value && (params[i].flags & PARAM_REQUIRED)) {
+            explain_missing(&params[i], msg);
             return GG_EINVAL;
         }
-        if (given[i] && (spec->flags & PARAM_SECRET) && *given[i])
-            req->secrets[req->secret_count++] = given[i];
+        if (params[i].flags & PARAM_ONE_OF) {
+            one_of = one_of ? one_of : params[i].name;
+            one_of_count += value != NULL;
+        }
+        if (!value)
+            continue;
+        int code = check_value(&params[i], value, msg);
+        if (code != GG_OK)
+            return code;
+        if ((params[i].flags & PARAM_SECRET) && *value)
+            req->secrets[req->secret_count++] = value;
+    }
+    if (one_of && one_of_count != 1) {
+        strbuf_adds(msg, one_of_count ? "give only one of " : "give one of ");
+        for (int i = 0, first = 1; params[i].name; i++)
+            if (params[i].flags & PARAM_ONE_OF) {
+                strbuf_addf(msg, "%s'%s'", first ? "" : ", ", params[i].name);
+                first = 0;
+            }
+        return GG_EINVAL;
     }
     return GG_OK;
 }
 
 /* Expands one {a|b|...} placeholder: exactly one alternative must be set. */
 static int add_path_segment(const struct endpoint *endpoint, const char *alternatives, size_t len,
-                            const char **given, bool *in_path, struct request *req,
-                            struct strbuf *msg)
+                            bool *in_path, struct request *req, struct strbuf *msg)
 {
     int chosen = -1;
     for (const char *alt = alternatives; alt < alternatives + len;) {
         const char *bar = memchr(alt, '|', (size_t)(alternatives + len - alt));
         size_t alt_len = bar ? (size_t)(bar - alt) : (size_t)(alternatives + len - alt);
         int index = param_index(endpoint, alt, alt_len);
-        if (index >= 0 && given[index]) {
+        if (index >= 0 && req->values[index]) {
             if (chosen >= 0) {
                 strbuf_addf(msg, "give either '%s' or '%s', not both",
                             endpoint->params[chosen].name, endpoint->params[index].name);
@@ -90,7 +237,7 @@ static int add_path_segment(const struct endpoint *endpoint, const char *alterna
         strbuf_addf(msg, "missing required parameter '%.*s'", (int)len, alternatives);
         return GG_EINVAL;
     }
-    const char *value = given[chosen];
+    const char *value = req->values[chosen];
     /* Escaping keeps '/' from splitting a segment, but "." and ".." would
      * still be read as directory steps by every URL normalizer on the way. */
     if (!*value || strcmp(value, ".") == 0 || strcmp(value, "..") == 0) {
@@ -102,15 +249,15 @@ static int add_path_segment(const struct endpoint *endpoint, const char *alterna
     return GG_OK;
 }
 
-static int add_path(const struct endpoint *endpoint, const char **given, bool *in_path,
-                    struct request *req, struct strbuf *msg)
+static int add_path(const struct endpoint *endpoint, bool *in_path, struct request *req,
+                    struct strbuf *msg)
 {
     const char *rest = endpoint->path;
     for (const char *open; (open = strchr(rest, '{'));) {
         const char *close = strchr(open, '}');
         strbuf_add(&req->url, rest, (size_t)(open - rest));
-        int code = add_path_segment(endpoint, open + 1, (size_t)(close - open - 1), given,
-                                    in_path, req, msg);
+        int code = add_path_segment(endpoint, open + 1, (size_t)(close - open - 1), in_path,
+                                    req, msg);
         if (code != GG_OK)
             return code;
         rest = close + 1;
@@ -119,41 +266,43 @@ static int add_path(const struct endpoint *endpoint, const char **given, bool *i
     return GG_OK;
 }
 
-static void add_form(const struct endpoint *endpoint, const char **given, const bool *in_path,
-                     struct strbuf *out)
+static void add_field(struct strbuf *out, const char *name, const char *value)
 {
-    bool first = true;
-    for (int i = 0; endpoint->params[i].name; i++) {
-        if (!given[i] || in_path[i])
-            continue;
-        if (!first)
-            strbuf_adds(out, "&");
-        first = false;
-        strbuf_add_escaped(out, endpoint->params[i].name);
-        strbuf_adds(out, "=");
-        strbuf_add_escaped(out, given[i]);
-    }
+    if (out->len)
+        strbuf_adds(out, "&");
+    strbuf_add_escaped(out, name);
+    strbuf_adds(out, "=");
+    strbuf_add_escaped(out, value);
+}
+
+static void add_form(const struct endpoint *endpoint, const bool *in_path,
+                     const struct request *req, struct strbuf *out)
+{
+    for (int i = 0; endpoint->params[i].name; i++)
+        if (req->values[i] && !in_path[i] && !(endpoint->params[i].flags & PARAM_LOCAL))
+            add_field(out, endpoint->params[i].name, req->values[i]);
+    for (size_t i = 0; i < req->extra_count; i++)
+        add_field(out, req->extra_names[i], req->extra_values[i]);
 }
 
 int request_build(struct request *req, const struct endpoint *endpoint,
-                  const struct options *options, const char *const *params,
-                  struct strbuf *msg)
+                  const struct options *options, struct session_store *store,
+                  const char *const *params, struct strbuf *msg)
 {
-    const char *given[ENDPOINT_MAX_PARAMS] = {0};
     bool in_path[ENDPOINT_MAX_PARAMS] = {0};
-    int code = take_given(endpoint, params, given, msg);
+    int code = take_given(endpoint, params, req, msg);
     if (code == GG_OK)
-        code = resolve(endpoint, options, given, req, msg);
+        code = resolve(endpoint, options, store, req, msg);
     if (code != GG_OK)
         return code;
 
     strbuf_adds(&req->url, options_get(options, endpoint->service->base_url));
-    code = add_path(endpoint, given, in_path, req, msg);
+    code = add_path(endpoint, in_path, req, msg);
     if (code != GG_OK)
         return code;
     if (strcmp(endpoint->method, "GET") == 0) {
         struct strbuf query = {0};
-        add_form(endpoint, given, in_path, &query);
+        add_form(endpoint, in_path, req, &query);
         if (query.len) {
             strbuf_adds(&req->url, "?");
             strbuf_add(&req->url, query.data, query.len);
@@ -161,7 +310,7 @@ int request_build(struct request *req, const struct endpoint *endpoint,
         req->url.failed |= query.failed;
         strbuf_release(&query);
     } else {
-        add_form(endpoint, given, in_path, &req->body);
+        add_form(endpoint, in_path, req, &req->body);
         strbuf_adds(&req->body, ""); /* a POST with no fields still sends a body */
     }
     if (req->url.failed || req->body.failed) {
@@ -175,5 +324,6 @@ void request_release(struct request *req)
 {
     strbuf_release(&req->url);
     strbuf_release(&req->body);
-    req->secret_count = 0;
+    session_data_clear(&req->remembered);
+    *req = (struct request){0};
 }

@@ -5,20 +5,35 @@
 
 #include "endpoints.h"
 #include "options.h"
+#include "session.h"
 #include "strbuf.h"
+
+/* At most this many extra name=count pairs (statistics) in one call. */
+#define REQUEST_MAX_EXTRAS 64
 
 struct request {
     struct strbuf url;
     struct strbuf body; /* form-encoded, POST only */
+    /* The value in force for each of the row's parameters (NULL: none),
+     * borrowed from the caller, the options, the row or `remembered`. */
+    const char *values[ENDPOINT_MAX_PARAMS];
+    const char *extra_names[REQUEST_MAX_EXTRAS];
+    const char *extra_values[REQUEST_MAX_EXTRAS];
+    size_t extra_count;
+    struct session_data remembered; /* what the session store supplied */
     /* Borrowed values that must never appear in a message. */
     const char *secrets[ENDPOINT_MAX_PARAMS];
     size_t secret_count;
 };
 
-/* GG_OK, or a GG_E* code with the reason in msg (names, never values). */
+/* GG_OK, or a GG_E* code with the reason in msg (names, never values).
+ * store may be NULL. */
 int request_build(struct request *req, const struct endpoint *endpoint,
-                  const struct options *options, const char *const *params,
-                  struct strbuf *msg);
+                  const struct options *options, struct session_store *store,
+                  const char *const *params, struct strbuf *msg);
+/* The value in force for the row's parameter of that name, or NULL. */
+const char *request_value(const struct request *req, const struct endpoint *endpoint,
+                          const char *name);
 void request_release(struct request *req);
 
 #endif

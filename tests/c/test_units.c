@@ -9,9 +9,11 @@
 #include "request.h"
 #include "response.h"
 #include "result.h"
+#include "session.h"
 
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 static bool row_has_param(const struct endpoint *row, const char *name, size_t len)
 {
@@ -40,6 +42,17 @@ static void test_table_rows_are_well_formed(void)
             if (param->from_option == OPT_KONGREGATE_API_KEY ||
                 param->from_option == OPT_KICKAPPS_DEVELOPER_KEY)
                 CHECK(param->flags & PARAM_SECRET);
+            /* A session-supplied token is looked up by other parameters of the row. */
+            if (param->from_session == FROM_KONGREGATE_LOGIN)
+                CHECK(row_has_param(row, "user_id", 7));
+            if (param->from_session == FROM_KICKAPPS_MEMBER)
+                CHECK(row_has_param(row, "member", 6) && row_has_param(row, "as", 2));
+            if (param->from_session != FROM_NOTHING)
+                CHECK(param->flags & PARAM_SECRET);
+            if (param->flags & PARAM_LOCAL)
+                CHECK(!endpoint_param_in_path(row, param->name));
+            if (param->choices)
+                CHECK(*param->choices && param->choices[strlen(param->choices) - 1] != '|');
         }
         CHECK(count <= ENDPOINT_MAX_PARAMS);
         for (const char *open = row->path; (open = strchr(open, '{')); open++) {
@@ -55,12 +68,12 @@ static void test_table_rows_are_well_formed(void)
             }
         }
     }
-    CHECK(rows >= 3);
+    CHECK(rows >= 31);
     CHECK(endpoint_find("kongregate.nothing") == NULL);
 }
 
-static int build(const char *endpoint, const char *const *params, struct request *req,
-                 struct strbuf *msg)
+static int build_with(struct session_store *store, const char *endpoint,
+                      const char *const *params, struct request *req, struct strbuf *msg)
 {
     struct options options = {0};
     struct strbuf ignored = {0};
@@ -71,9 +84,15 @@ static int build(const char *endpoint, const char *const *params, struct request
     options_set(&options, OPT_KONGREGATE_API_KEY, "apikey", &ignored);
     strbuf_release(&ignored);
     *req = (struct request){0};
-    int code = request_build(req, endpoint_find(endpoint), &options, params, msg);
+    int code = request_build(req, endpoint_find(endpoint), &options, store, params, msg);
     options_clear(&options);
     return code;
+}
+
+static int build(const char *endpoint, const char *const *params, struct request *req,
+                 struct strbuf *msg)
+{
+    return build_with(NULL, endpoint, params, req, msg);
 }
 
 static void test_request_building(void)
@@ -113,6 +132,130 @@ static void test_request_building(void)
     CHECK_INT(build("kickapps.create_token", lf, &req, &msg), GG_EINVAL);
     request_release(&req);
     strbuf_release(&msg);
+}
+
+static void test_value_checks(void)
+{
+    struct request req;
+    struct strbuf msg = {0};
+    const char *bad_period[] = {"period", "monthly", "stat_id", "1", NULL};
+    CHECK_INT(build("kongregate.high_scores", bad_period, &req, &msg), GG_EINVAL);
+    request_release(&req);
+    const char *good_period[] = {"period", "weekly", "stat_id", "1", "weekly_page", "2", NULL};
+    CHECK_INT(build("kongregate.high_scores", good_period, &req, &msg), GG_OK);
+    CHECK_STR(req.url.data, "https://kong.test/api/high_scores/weekly/1.json?weekly_page=2");
+    request_release(&req);
+    const char *not_count[] = {"user_id", "-1", NULL};
+    CHECK_INT(build("kongregate.user_items", not_count, &req, &msg), GG_EINVAL);
+    request_release(&req);
+
+    const char *none[] = {"page_num", "1", NULL};
+    CHECK_INT(build("kongregate.user_info", none, &req, &msg), GG_EINVAL);
+    request_release(&req);
+    const char *two[] = {"username", "a", "user_id", "1", NULL};
+    CHECK_INT(build("kongregate.user_info", two, &req, &msg), GG_EINVAL);
+    request_release(&req);
+    char ids[200] = "1";
+    for (int i = 2; i <= 51; i++)
+        snprintf(ids + strlen(ids), sizeof ids - strlen(ids), ",%d", i);
+    const char *too_many[] = {"user_ids", ids, NULL};
+    CHECK_INT(build("kongregate.user_info", too_many, &req, &msg), GG_EINVAL);
+    request_release(&req);
+    *strrchr(ids, ',') = '\0'; /* 50 ids */
+    const char *fifty[] = {"user_ids", ids, NULL};
+    CHECK_INT(build("kongregate.user_info", fifty, &req, &msg), GG_OK);
+    request_release(&req);
+
+    const char *stats[] = {"user_id", "7", "Kills", "12", "High Score", "0", NULL};
+    CHECK_INT(build("kongregate.submit_statistics", stats, &req, &msg), GG_OK);
+    CHECK_STR(req.body.data, "api_key=apikey&user_id=7&Kills=12&High%20Score=0");
+    request_release(&req);
+    const char *negative[] = {"user_id", "7", "Kills", "-3", NULL};
+    CHECK_INT(build("kongregate.submit_statistics", negative, &req, &msg), GG_EINVAL);
+    request_release(&req);
+    const char *fraction[] = {"user_id", "7", "Kills", "1.5", NULL};
+    CHECK_INT(build("kongregate.submit_statistics", fraction, &req, &msg), GG_EINVAL);
+    request_release(&req);
+
+    const char *media[] = {"mediaType", "pdf", "mediaId", "1", "t", "tok", NULL};
+    CHECK_INT(build("kickapps.favorite_add", media, &req, &msg), GG_EINVAL);
+    request_release(&req);
+    strbuf_release(&msg);
+}
+
+static void test_tokens_from_the_session_store(void)
+{
+    struct session_store *store = session_store_new();
+    struct request req;
+    struct strbuf msg = {0};
+    char key[SESSION_KEY_MAX];
+
+    session_key(key, "kongregate", NULL, "7");
+    struct session_data login = {.user_id = "7", .username = "p", .token = "stored-token"};
+    CHECK_INT(session_remember(store, key, &login), GG_OK);
+    const char *use[] = {"user_id", "7", "id", "100", NULL};
+    CHECK_INT(build_with(store, "kongregate.use_item", use, &req, &msg), GG_OK);
+    CHECK_STR(req.body.data, "api_key=apikey&user_id=7&game_auth_token=stored-token&id=100");
+    request_release(&req);
+    const char *explicit_token[] = {"user_id", "7", "id", "100", "game_auth_token", "mine", NULL};
+    CHECK_INT(build_with(store, "kongregate.use_item", explicit_token, &req, &msg), GG_OK);
+    CHECK(strstr(req.body.data, "game_auth_token=mine") != NULL);
+    request_release(&req);
+    const char *stranger[] = {"user_id", "8", "id", "100", NULL};
+    CHECK_INT(build_with(store, "kongregate.use_item", stranger, &req, &msg), GG_EINVAL);
+    request_release(&req);
+
+    session_key(key, "kickapps", "92366", "reader");
+    struct session_data reader = {.token = "read-only", .privileges = "R", .site = "92366"};
+    CHECK_INT(session_remember(store, key, &reader), GG_OK);
+    const char *profile[] = {"userId", "1", "member", "reader", NULL};
+    CHECK_INT(build_with(store, "kickapps.user_profile", profile, &req, &msg), GG_OK);
+    CHECK_STR(req.body.data, "t=read-only"); /* member itself is never sent */
+    request_release(&req);
+    const char *write[] = {"friendId", "2", "member", "reader", NULL};
+    CHECK_INT(build_with(store, "kickapps.friend_add", write, &req, &msg), GG_EDENIED);
+    request_release(&req);
+    const char *other_site[] = {"friendId", "2", "member", "reader", "as", "1", NULL};
+    CHECK_INT(build_with(store, "kickapps.friend_add", other_site, &req, &msg), GG_EINVAL);
+    request_release(&req);
+    strbuf_release(&msg);
+    session_store_release(store);
+}
+
+static void test_session_store_bounds(void)
+{
+    struct session_store *store = session_store_new();
+    session_store_configure(store, 3, 0);
+    char key[SESSION_KEY_MAX], id[16];
+    struct session_data data = {.token = "t0000"}, out;
+    for (int i = 0; i < 3; i++) {
+        snprintf(id, sizeof id, "%d", i);
+        session_key(key, "kongregate", NULL, id);
+        session_remember(store, key, &data);
+    }
+    session_key(key, "kongregate", NULL, "0");
+    CHECK(session_lookup(store, key, &out)); /* 0 is now the most recently used */
+    session_data_clear(&out);
+    session_key(key, "kongregate", NULL, "3");
+    session_remember(store, key, &data);
+    CHECK_INT(session_count(store), 3);
+    session_key(key, "kongregate", NULL, "1"); /* the least recently used went */
+    CHECK(!session_lookup(store, key, &out));
+    session_key(key, "kongregate", NULL, "0");
+    CHECK(session_lookup(store, key, &out));
+    session_data_clear(&out);
+    CHECK(session_forget(store, key));
+    CHECK(!session_forget(store, key));
+    session_store_configure(store, 1, 0);
+    CHECK_INT(session_count(store), 1);
+
+    session_store_configure(store, 10, 1); /* entries live 1 ms */
+    session_key(key, "kongregate", NULL, "9");
+    session_remember(store, key, &data);
+    struct timespec pause = {0, 5 * 1000 * 1000};
+    nanosleep(&pause, NULL);
+    CHECK(!session_lookup(store, key, &out));
+    session_store_release(store);
 }
 
 static void test_message_cleaning(void)
@@ -242,6 +385,9 @@ int main(void)
 {
     test_table_rows_are_well_formed();
     test_request_building();
+    test_value_checks();
+    test_tokens_from_the_session_store();
+    test_session_store_bounds();
     test_message_cleaning();
     test_body_normalization();
     test_envelopes();

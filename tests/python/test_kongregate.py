@@ -49,9 +49,9 @@ def test_a_guest_is_never_authenticated(client, sandbox):
 
 
 def test_blank_parameter_gets_the_services_400(client, sandbox):
-    _, _, token = sandbox.player()
+    user_id, _, _ = sandbox.player()
     with pytest.raises(gamegate.ServiceError) as caught:
-        client.call("kongregate.authenticate", user_id="", game_auth_token=token)
+        client.call("kongregate.authenticate", user_id=user_id, game_auth_token="")
     assert not isinstance(caught.value, gamegate.AuthenticationError)
     assert caught.value.fields["error"] == 400
     assert "required parameters" in str(caught.value)
