@@ -8,14 +8,18 @@
 """
 
 from ._native import lib as _lib, text as _text
-from .client import Client, Result
+from .client import Client, Result, reply_items, reply_order, verify_callback
+from .endpoints import ENDPOINTS
 from .errors import (AccessDenied, AuthenticationError, Error, HTTPError, InvalidArgument,
-                     NetworkError, OutOfMemory, ProtocolError, ServiceError, Timeout, TLSError)
+                     NetworkError, NotFound, OutOfMemory, ProtocolError, ServiceError,
+                     SignatureError, Timeout, TLSError)
 
 __all__ = [
-    "Client", "Result", "version", "strerror",
+    "Client", "Result", "ENDPOINTS", "version", "strerror",
+    "verify_callback", "reply_items", "reply_order",
     "Error", "InvalidArgument", "OutOfMemory", "NetworkError", "Timeout", "TLSError",
     "HTTPError", "ProtocolError", "ServiceError", "AuthenticationError", "AccessDenied",
+    "SignatureError", "NotFound",
 ]
 
 

@@ -8,7 +8,12 @@ CDEF = """
 enum gg_code {
     GG_OK = 0, GG_EINVAL = 1, GG_ENOMEM = 2, GG_ENETWORK = 3, GG_ETIMEOUT = 4,
     GG_ETLS = 5, GG_EHTTP = 6, GG_EPROTOCOL = 7, GG_ESERVICE = 8, GG_EAUTH = 9,
-    GG_EDENIED = 10
+    GG_EDENIED = 10, GG_ESIGNATURE = 11, GG_ENOTFOUND = 12
+};
+enum gg_param_flag {
+    GG_PARAM_REQUIRED = 1, GG_PARAM_SECRET = 2, GG_PARAM_ONE_OF = 4, GG_PARAM_LOCAL = 8,
+    GG_PARAM_COUNT = 16, GG_PARAM_PATH = 32, GG_PARAM_FROM_OPTION = 64,
+    GG_PARAM_FROM_SESSION = 128
 };
 typedef struct gg_client gg_client;
 typedef struct gg_result gg_result;
@@ -28,6 +33,29 @@ const char *gg_result_get(const gg_result *result, const char *path);
 size_t gg_result_count(const gg_result *result, const char *path);
 const char *gg_result_json(const gg_result *result);
 void gg_result_free(gg_result *result);
+
+size_t gg_endpoint_count(void);
+const char *gg_endpoint_name(size_t endpoint);
+const char *gg_endpoint_method(size_t endpoint);
+const char *gg_endpoint_path(size_t endpoint);
+const char *gg_endpoint_summary(size_t endpoint);
+int gg_endpoint_retry_safe(size_t endpoint);
+int gg_endpoint_takes_counts(size_t endpoint);
+size_t gg_endpoint_param_count(size_t endpoint);
+const char *gg_endpoint_param_name(size_t endpoint, size_t param);
+unsigned gg_endpoint_param_flags(size_t endpoint, size_t param);
+const char *gg_endpoint_param_choices(size_t endpoint, size_t param);
+
+int gg_session_get(gg_client *client, const char *service, const char *site,
+                   const char *who, gg_result **out);
+int gg_session_forget(gg_client *client, const char *service, const char *site,
+                      const char *who);
+int gg_client_share_sessions(gg_client *client, gg_client *owner);
+
+int gg_callback_verify(gg_client *client, const char *body, size_t body_len,
+                       const char *api_key, gg_result **out);
+int gg_callback_reply_items(const char *const *fields, gg_result **out);
+int gg_callback_reply_order(const char *state, gg_result **out);
 """
 
 ffi = FFI()

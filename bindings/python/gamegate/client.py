@@ -2,9 +2,11 @@
 
 import json
 import threading
+import urllib.parse
 
 from ._native import ffi, lib, text
-from .errors import InvalidArgument, OutOfMemory, error_for
+from .endpoints import SERVICES
+from .errors import InvalidArgument, NotFound, OutOfMemory, error_for
 
 
 def _encode(name, value):
@@ -24,6 +26,28 @@ def _encode(name, value):
     return value.encode("utf-8")
 
 
+def _c_string(name, value):
+    """A NUL-terminated copy the caller keeps alive as long as C may read it."""
+    return ffi.new("char[]", _encode(name, value))
+
+
+def _string_array(pairs):
+    """A NULL-terminated char *[] of name, value, ...; returns it and its keep-alive list."""
+    keep = [_c_string(*item) for item in pairs]
+    return ffi.new("char *[]", keep + [ffi.NULL]), keep
+
+
+def check(code, out, endpoint=None):
+    """The one place that turns a C code and result into a Result or an exception."""
+    if out[0] == ffi.NULL:
+        raise OutOfMemory(text(lib.gg_strerror(code)), code=code, endpoint=endpoint)
+    result = Result(endpoint, out[0])
+    if code != lib.GG_OK:
+        raise error_for(code, text(lib.gg_result_message(result._ptr)),
+                        result.http_status, result.text, endpoint)
+    return result
+
+
 def _flatten_options(options, kwargs):
     """Client(kongregate={"api_key": k}, timeout_ms=5000) and
     Client(**{"kongregate.api_key": k}) both name kongregate.api_key."""
@@ -35,6 +59,59 @@ def _flatten_options(options, kwargs):
                 yield "%s.%s" % (name, sub), sub_value
         else:
             yield name, value
+
+
+def _c_site(site):
+    return ffi.NULL if site is None else _c_string("site", site)
+
+
+def _form_body(form):
+    """A framework's parsed form (a dict), or the raw body, as the bytes C verifies."""
+    if isinstance(form, dict):
+        if set(form) == {"signed_request"}:
+            form = form["signed_request"]
+        else:
+            form = urllib.parse.urlencode({k: v for k, v in form.items()})
+    if isinstance(form, str):
+        form = form.encode("utf-8")
+    if not isinstance(form, bytes):
+        raise InvalidArgument("a callback is a dict, str or bytes", code=lib.GG_EINVAL)
+    return form
+
+
+def _verify(client_ptr, body, api_key):
+    data = _form_body(body)
+    out = ffi.new("gg_result **")
+    code = lib.gg_callback_verify(client_ptr, data, len(data), api_key, out)
+    return check(code, out, "callback").json
+
+
+def verify_callback(form_or_body, api_key):
+    """Verifies a callback Kongregate POSTed to the game, from any web
+    framework: pass the parsed form (a dict) or the raw body, and the game's
+    api_key. Returns the payload (signed events) or the fields but api_key
+    (plain events); raises SignatureError if it does not verify."""
+    return _verify(ffi.NULL, form_or_body, _c_string("api_key", api_key))
+
+
+def reply_items(items):
+    """The JSON reply to item_order_request: items is a list of dicts with
+    name, description, price (whole kreds > 0) and image_url."""
+    fields = []
+    for item in items:
+        for field in ("name", "description", "price", "image_url"):
+            if field not in item:
+                raise InvalidArgument("an item lacks %r" % field, code=lib.GG_EINVAL)
+            fields.append(("item %s" % field, item[field]))
+    array, keep = _string_array(fields)
+    out = ffi.new("gg_result **")
+    return check(lib.gg_callback_reply_items(array, out), out).text
+
+
+def reply_order(state):
+    """The JSON reply to item_order_placed: "completed" or "canceled"."""
+    out = ffi.new("gg_result **")
+    return check(lib.gg_callback_reply_order(_encode("state", state), out), out).text
 
 
 class Result:
@@ -93,7 +170,9 @@ class Client:
     calls on it take turns (the C handle serves one call at a time); use one
     Client per thread for parallel calls."""
 
-    def __init__(self, options=None, **kwargs):
+    def __init__(self, options=None, *, sessions_from=None, **kwargs):
+        """Options as nested dicts or dotted names; sessions_from=another Client
+        shares that client's session store (thread-safe) with this one."""
         out = ffi.new("gg_client **")
         code = lib.gg_client_new(out)
         if code != lib.GG_OK:
@@ -102,6 +181,11 @@ class Client:
         self._lock = threading.Lock()
         for name, value in _flatten_options(options, kwargs):
             self.set(name, value)
+        if sessions_from is not None:
+            sessions_from._check_open()
+            lib.gg_client_share_sessions(self._ptr, sessions_from._ptr)
+        for service, cls in SERVICES.items():
+            setattr(self, service, cls(self, service))
 
     def set(self, option, value):
         """Sets an option by name (None restores its default)."""
@@ -114,30 +198,54 @@ class Client:
 
     def call(self, endpoint, **params):
         """Calls an endpoint by name; returns a Result or raises a gamegate.Error.
-        Parameters that are None are left out."""
+        Parameters that are None are left out; a trailing underscore is dropped
+        from a name (as_= for the KickApps site id)."""
         self._check_open()
-        keep = []
-        pointers = []
+        pairs = []
         for name, value in params.items():
-            if value is None:
-                continue
-            for item in (_encode("parameter name", name), _encode("parameter %r" % name, value)):
-                buffer = ffi.new("char[]", item)
-                keep.append(buffer)
-                pointers.append(buffer)
-        pointers.append(ffi.NULL)
-        array = ffi.new("char *[]", pointers)
+            if value is not None:
+                name = name[:-1] if name.endswith("_") else name
+                pairs += [("parameter name", name), ("parameter %r" % name, value)]
+        array, keep = _string_array(pairs)
         out = ffi.new("gg_result **")
         with self._lock:
             # cffi releases the GIL for the duration of this call.
             code = lib.gg_call(self._ptr, _encode("endpoint", endpoint), array, out)
-        if out[0] == ffi.NULL:
-            raise OutOfMemory(text(lib.gg_strerror(code)), code=code, endpoint=endpoint)
-        result = Result(endpoint, out[0])
+        return check(code, out, endpoint)
+
+    def session(self, service, who, site=None):
+        """What the session store remembers of a user (a dict), or None.
+        service: "kongregate" (who: user_id) or "kickapps" (who: username or
+        userId; site: the as, default the kickapps.as option)."""
+        self._check_open()
+        out = ffi.new("gg_result **")
+        with self._lock:
+            code = lib.gg_session_get(self._ptr, _encode("service", service),
+                                      _c_site(site), _encode("who", who), out)
+        try:
+            return check(code, out).json
+        except NotFound:
+            return None
+
+    def forget(self, service, who, site=None):
+        """Forgets a user's remembered login; False if there was none."""
+        self._check_open()
+        with self._lock:
+            code = lib.gg_session_forget(self._ptr, _encode("service", service),
+                                         _c_site(site), _encode("who", who))
+        if code == lib.GG_ENOTFOUND:
+            return False
         if code != lib.GG_OK:
-            raise error_for(code, text(lib.gg_result_message(result._ptr)),
-                            result.http_status, result.text, endpoint)
-        return result
+            raise error_for(code, text(lib.gg_client_errmsg(self._ptr)))
+        return True
+
+    def verify_callback(self, body):
+        """Verifies a Kongregate callback with this client's api_key (see
+        gamegate.verify_callback); a plain invalidate_user_inventory also
+        refreshes the user's token in the session store."""
+        self._check_open()
+        with self._lock:
+            return _verify(self._ptr, body, ffi.NULL)
 
     def close(self):
         """Frees the C client and wipes its keys now rather than at collection."""

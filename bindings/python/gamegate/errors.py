@@ -71,9 +71,19 @@ class AccessDenied(ServiceError, PermissionError):
     code = lib.GG_EDENIED
 
 
+class SignatureError(Error, ValueError):
+    """A callback whose signature or api_key does not verify: do not act on it."""
+    code = lib.GG_ESIGNATURE
+
+
+class NotFound(Error, LookupError):
+    """The session store holds nothing for that user."""
+    code = lib.GG_ENOTFOUND
+
+
 _BY_CODE = {cls.code: cls for cls in (
     InvalidArgument, OutOfMemory, NetworkError, Timeout, TLSError, HTTPError,
-    ProtocolError, ServiceError, AuthenticationError, AccessDenied)}
+    ProtocolError, ServiceError, AuthenticationError, AccessDenied, SignatureError, NotFound)}
 
 
 def error_for(code, message, http_status=0, body=None, endpoint=None):

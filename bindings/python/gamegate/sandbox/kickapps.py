@@ -92,8 +92,210 @@ def openauth_create_token(state, request, site_id):
         return 200, body
 
 
+MEDIA_TYPES = ("audio", "photo", "blog", "video", "sets", "emedia")
+
+
+class Refusal(Exception):
+    def __init__(self, body):
+        super().__init__(body.get("error"))
+        self.body = body
+
+
+def refused(error, error_id=None, **extra):
+    body = {"payload_type": "json", "status": "-1", "error": error}
+    if error_id:
+        body["errorId"] = error_id
+    body.update(extra)
+    return Refusal(body)
+
+
+def ok(**fields):
+    return 200, dict({"payload_type": "json", "status": "1", "error": ""}, **fields)
+
+
+def acting(writes):
+    """For calls that carry a token `t`: checks it (errorId 44 missing, 1
+    invalid, 18 too few privileges for a call that writes) and passes the
+    site and the acting member to the handler."""
+    def wrap(handler):
+        def guarded(state, request, site_id, **path):
+            with state.lock:
+                try:
+                    token = request.params.get("t")
+                    if not token:
+                        raise refused("Token required", "44")
+                    grant = state.kickapps_tokens.get(token)
+                    if not grant or grant["as"] != site_id:
+                        raise refused("Invalid token", "1")
+                    if grant["privileges"] == "N" or (writes and grant["privileges"] != "RW"):
+                        raise refused("Insufficient user permissions", "18")
+                    site = state.sites[site_id]
+                    member = state.member_by_id(site, grant["userId"])
+                    return handler(state, request, site, member, **path)
+                except Refusal as refusal:
+                    return 200, refusal.body
+        guarded.__name__ = handler.__name__
+        return guarded
+    return wrap
+
+
+def media_of(site, media_type, media_id, params):
+    if media_type not in MEDIA_TYPES:
+        raise refused("Invalid media type")
+    if media_type == "emedia" and not params.get("url"):
+        raise refused(MISSING)  # assumed: url is what emedia needs
+    for media in site.get("media", []):
+        if media["mediaType"] == media_type and media["mediaId"] == media_id:
+            return media_type, media_id
+    raise refused("The media does not exist.")
+
+
+def member_of(site, user_id):
+    member = next((m for m in site["members"] if m["userId"] == user_id), None)
+    if not member:
+        raise refused("The user does not exist.")
+    return member
+
+
+def anonymous_check(member):
+    if member is None:
+        raise refused("Insufficient user permissions", "18")
+
+
+@acting(writes=True)
+def favorite_add(state, request, site, member, mediaType, mediaId):
+    media = media_of(site, mediaType, mediaId, request.params)
+    state.favorites.setdefault((site["as"], member["userId"]), set()).add(media)
+    return ok()
+
+
+@acting(writes=True)
+def favorite_remove(state, request, site, member, mediaType, mediaId):
+    media = media_of(site, mediaType, mediaId, request.params)
+    favorites = state.favorites.get((site["as"], member["userId"]), set())
+    if media not in favorites:
+        raise refused("The media is not a favorite.")
+    favorites.discard(media)
+    return ok()
+
+
+@acting(writes=False)
+def favorite_check(state, request, site, member, mediaType, mediaId):
+    media = media_of(site, mediaType, mediaId, request.params)
+    user_id = request.params.get("userId") or (member or {}).get("userId")
+    member_of(site, user_id or "")
+    is_favorite = media in state.favorites.get((site["as"], user_id), set())
+    return ok(isFavorite="true" if is_favorite else "false")
+
+
+@acting(writes=True)
+def friend_add(state, request, site, member, friendId):
+    member_of(site, friendId)
+    state.friends.setdefault((site["as"], member["userId"]), set()).add(friendId)
+    return ok()
+
+
+@acting(writes=True)
+def friend_remove(state, request, site, member, friendId):
+    member_of(site, friendId)
+    friends = state.friends.get((site["as"], member["userId"]), set())
+    if friendId not in friends:
+        raise refused("The user is not a friend.")
+    friends.discard(friendId)
+    return ok()
+
+
+@acting(writes=False)
+def user_profile(state, request, site, member, userId):
+    target = member_of(site, userId)
+    profile = {"userId": target["userId"], "username": target["username"],
+               "role": target["role"]}
+    if "email" in request.params.get("include", "").split(","):
+        profile["email"] = target["email"]
+    return ok(UserProfile=profile)
+
+
+@acting(writes=False)
+def user_media(state, request, site, member, userId):
+    target = member_of(site, userId)
+    wanted = request.params.get("mediaType")
+    if wanted and wanted not in MEDIA_TYPES:
+        raise refused("Invalid media type")
+    media = [m for m in target.get("media", []) if not wanted or m["mediaType"] == wanted]
+    return ok(media=media)
+
+
+def people(site, user_ids):
+    return [{"userId": m["userId"], "username": m["username"]}
+            for m in site["members"] if m["userId"] in user_ids]
+
+
+@acting(writes=False)
+def member_friends(state, request, site, member, userId):
+    member_of(site, userId)
+    return ok(friends=people(site, state.friends.get((site["as"], userId), set())))
+
+
+@acting(writes=False)
+def member_fans(state, request, site, member, userId):
+    target = member_of(site, userId)
+    return ok(fans=people(site, set(target.get("fans", []))))
+
+
+@acting(writes=False)
+def badges(state, request, site, member):
+    return ok(badges=site.get("badges", []))
+
+
+@acting(writes=False)
+def user_badges(state, request, site, member):
+    anonymous_check(member)
+    owned = set(member.get("badges", []))
+    return ok(badges=[b for b in site.get("badges", []) if b["badgeId"] in owned])
+
+
+@acting(writes=True)
+def points_add(state, request, site, member, userId):
+    target = member_of(site, userId)
+    points = request.params.get("points", "")
+    if not points.isdigit():
+        raise refused(MISSING)
+    key = (site["as"], target["userId"])
+    state.points[key] = state.points.get(key, 0) + int(points)
+    return ok(userId=target["userId"], points=str(state.points[key]))
+
+
+@acting(writes=True)
+def group_join(state, request, site, member):
+    group_id = request.params.get("groupId")
+    if not group_id:
+        raise refused(MISSING)
+    group = next((g for g in site.get("groups", []) if g["groupId"] == group_id), None)
+    if not group:
+        raise refused("The group does not exist.")
+    if member["userId"] in group["members"]:
+        # The one error body services.md records for this call.
+        raise refused("unable to perform this operation",
+                      info="user is already a member of this club")
+    group["members"].append(member["userId"])
+    return ok()
+
+
 ROUTES = [
     ("/rest/token/create/{who}/{site_id}", create_token),
     ("/rest/openauth/createtoken/{site_id}", openauth_create_token),
     ("/rest/openauth/createtoken/{site_id}/", openauth_create_token),
+    ("/rest/favorite/add/{mediaType}/{mediaId}/{site_id}", favorite_add),
+    ("/rest/favorite/remove/{mediaType}/{mediaId}/{site_id}", favorite_remove),
+    ("/rest/check/favorite/{mediaType}/{mediaId}/{site_id}", favorite_check),
+    ("/rest/friend/add/{friendId}/{site_id}", friend_add),
+    ("/rest/friend/remove/{friendId}/{site_id}", friend_remove),
+    ("/rest/user/profile/{userId}/{site_id}", user_profile),
+    ("/rest/user/media/{userId}/{site_id}", user_media),
+    ("/rest/member/friends/get/{userId}/{site_id}", member_friends),
+    ("/rest/member/fans/get/{userId}/{site_id}", member_fans),
+    ("/rest/badges/list/{site_id}", badges),
+    ("/rest/user/badges/get/{site_id}", user_badges),
+    ("/rest/points/add/{userId}/{site_id}", points_add),
+    ("/rest/group/add/{site_id}", group_join),
 ]

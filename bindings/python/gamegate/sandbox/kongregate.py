@@ -1,15 +1,71 @@
-"""Kongregate's web services, as the reference pages describe them.
-
-Every answer is HTTP 200 with a JSON body carrying `success`; failures add
-`error` (a number) and `error_description`."""
+"""Kongregate's web services, as the reference pages and services.md describe
+them. Every answer is HTTP 200 with a JSON body carrying `success`; failures
+add `error` (a number) and `error_description`. Error bodies other than
+authenticate's are assumed (services.md) to follow the same envelope."""
 
 import hmac
+import time
 
 MISSING = "user_id, game_auth_token, and api_key are required parameters"
+FRIENDS_PER_PAGE = 500
+SCORES_PER_PAGE = 25
+PERIODS = {"daily": ("today_scores", "today_page", 86400),
+           "weekly": ("weekly_scores", "weekly_page", 7 * 86400),
+           "lifetime": ("lifetime_scores", "lifetime_page", None)}
+
+
+class Refusal(Exception):
+    def __init__(self, error, description):
+        super().__init__(description)
+        self.error, self.description = error, description
 
 
 def failure(error, description):
     return 200, {"success": False, "error": error, "error_description": description}
+
+
+def refusals(handler):
+    """Lets a handler raise Refusal instead of returning a failure body."""
+    def guarded(state, request, **path):
+        try:
+            with state.lock:
+                return handler(state, request, **path)
+        except Refusal as refusal:
+            return failure(refusal.error, refusal.description)
+    guarded.__name__ = handler.__name__
+    return guarded
+
+
+def whole_number(params, name, required=True):
+    value = params.get(name)
+    if value in (None, ""):
+        if required:
+            raise Refusal(400, "%s is a required parameter" % name)
+        return None
+    if not value.isdigit():
+        raise Refusal(400, "%s must be a whole number" % name)
+    return int(value)
+
+
+def game_of(state, params):
+    game = state.games_by_key.get(params.get("api_key", ""))
+    if not game:
+        raise Refusal(403, "Invalid API key")
+    return game
+
+
+def logged_in_user(state, params, game, token_required=True):
+    """The user whose user_id and game_auth_token were sent (403 otherwise)."""
+    user_id = whole_number(params, "user_id")
+    token = params.get("game_auth_token")
+    if not token and not token_required:
+        if user_id not in state.users:
+            raise Refusal(404, "User not found")
+        return state.users[user_id]
+    expected = state.game_auth_token(game, user_id) if user_id else None
+    if not expected or not token or not hmac.compare_digest(expected, token):
+        raise Refusal(403, "Invalid credentials")
+    return state.users[user_id]
 
 
 def authenticate(state, request):
@@ -30,6 +86,303 @@ def authenticate(state, request):
         return 200, {"success": True, "username": user["username"], "user_id": user_id}
 
 
+def catalogue_entry(item):
+    return {key: item[key] for key in ("id", "identifier", "name", "description", "price", "tags")}
+
+
+@refusals
+def items(state, request):
+    game = game_of(state, request.params)
+    wanted = {t.strip() for t in request.params.get("tags", "").split(",") if t.strip()}
+    # Assumed: an item matches when it has any of the tags asked for.
+    chosen = [item for item in game.get("items", []) if not wanted or wanted & set(item["tags"])]
+    return 200, {"success": True, "items": [catalogue_entry(i) for i in chosen]}
+
+
+def item_by_identifier(game, identifier):
+    for item in game.get("items", []):
+        if item["identifier"] == identifier:
+            return item
+    return None
+
+
+@refusals
+def user_items(state, request):
+    game = game_of(state, request.params)
+    user_id = whole_number(request.params, "user_id")
+    if user_id not in state.users:
+        raise Refusal(404, "User not found")
+    listed = []
+    for instance in state.inventories.get((game["game_id"], user_id), []):
+        # Used-up instances leave the inventory; unlimited ones (null) stay.
+        if instance["remaining_uses"] is not None and instance["remaining_uses"] <= 0:
+            continue
+        item = item_by_identifier(game, instance["identifier"]) or {}
+        listed.append({"id": instance["id"], "identifier": instance["identifier"],
+                       "name": item.get("name", instance["identifier"]),
+                       "description": item.get("description", ""),
+                       "remaining_uses": instance["remaining_uses"], "data": instance["data"]})
+    return 200, {"success": True, "items": listed}
+
+
+@refusals
+def use_item(state, request):
+    game = game_of(state, request.params)
+    user = logged_in_user(state, request.params, game)
+    instance_id = whole_number(request.params, "id")
+    for instance in state.inventories.get((game["game_id"], user["user_id"]), []):
+        if instance["id"] != instance_id:
+            continue
+        if instance["remaining_uses"] is None:
+            raise Refusal(400, "Item has unlimited uses and cannot be used")
+        if instance["remaining_uses"] <= 0:
+            break
+        instance["remaining_uses"] -= 1
+        state.next_usage_record_id += 1
+        return 200, {"success": True, "remaining_uses": instance["remaining_uses"],
+                     "usage_record_id": state.next_usage_record_id}
+    raise Refusal(404, "Item instance not found")
+
+
+@refusals
+def submit_statistics(state, request):
+    params = request.params
+    game = game_of(state, params)
+    # Older pages send game_auth_token too: checked when present.
+    user = logged_in_user(state, params, game, token_required=False)
+    by_name = {s["name"]: s for s in game.get("statistics", [])}
+    values = {}
+    for name, value in params.items():
+        if name in ("api_key", "user_id", "game_auth_token"):
+            continue
+        if name not in by_name:
+            raise Refusal(400, "Unknown statistic %s" % name)
+        if not value.isdigit():
+            raise Refusal(400, "Statistic %s must be a non-negative integer" % name)
+        values[name] = int(value)
+    now = time.time()
+    for name, value in values.items():
+        table = state.submissions.setdefault((game["game_id"], by_name[name]["id"]), {})
+        table.setdefault(user["user_id"], []).append((now, value))
+    return 200, {"success": True}
+
+
+def user_vars(user):
+    return {"username": user["username"], "level": user.get("level", 1),
+            "points": user.get("points", 0), "avatar_url": user.get("avatar_url", ""),
+            "chat_avatar_url": user.get("avatar_url", ""), "developer": False,
+            "moderator": False, "admin": False, "game_title": "", "game_url": ""}
+
+
+def profile(state, user, page, with_friends):
+    friend_ids = user.get("friends", []) if with_friends else []
+    pages = max(1, -(-len(friend_ids) // FRIENDS_PER_PAGE))
+    shown = friend_ids[(page - 1) * FRIENDS_PER_PAGE:page * FRIENDS_PER_PAGE]
+    return {"user_id": user["user_id"], "username": user["username"],
+            "private": user.get("private", False), "page_num": page, "num_pages": pages,
+            "friends": [state.users[f]["username"] for f in shown if f in state.users],
+            "friend_ids": shown, "muted_users": [], "muted_user_ids": [],
+            "user_vars": user_vars(user)}
+
+
+def find_user(state, name=None, user_id=None):
+    user = state.user_by_name(name) if name is not None else state.users.get(user_id)
+    if not user:
+        raise Refusal(404, "User not found")
+    return user
+
+
+@refusals
+def user_info(state, request):
+    params = request.params
+    page = whole_number(params, "page_num", required=False) or 1
+    with_friends = params.get("friends") == "true"
+    given = [n for n in ("username", "user_id", "usernames", "user_ids") if params.get(n)]
+    if len(given) != 1:
+        raise Refusal(400, "Give one of username, user_id, usernames, user_ids")
+    which = given[0]
+    if which == "username":
+        return 200, dict(profile(state, find_user(state, name=params["username"]), page,
+                                 with_friends), success=True)
+    if which == "user_id":
+        user = find_user(state, user_id=whole_number(params, "user_id"))
+        return 200, dict(profile(state, user, page, with_friends), success=True)
+    names = [n.strip() for n in params[which].split(",") if n.strip()]
+    if len(names) > 50:
+        raise Refusal(400, "At most 50 users at a time")
+    found = []
+    for name in names:
+        if which == "user_ids" and not name.isdigit():
+            raise Refusal(400, "user_ids must be whole numbers")
+        user = state.user_by_name(name) if which == "usernames" else state.users.get(int(name))
+        if user:
+            found.append(profile(state, user, 1, False))
+    return 200, {"success": True, "users": found}
+
+
+def best_scores(state, game_id, stat, since):
+    """user_id -> score over submissions since `since`, by the stat's type."""
+    scores = {}
+    for user_id, entries in state.submissions.get((game_id, stat["id"]), {}).items():
+        values = [v for t, v in entries if since is None or t >= since]
+        if values:
+            scores[user_id] = sum(values) if stat.get("type") == "add" else max(values)
+    return scores
+
+
+def score_rows(state, scores, user_ids=None):
+    rows = []
+    for user_id, score in sorted(scores.items(), key=lambda kv: (-kv[1], kv[0])):
+        if user_ids is not None and user_id not in user_ids:
+            continue
+        user = state.users[user_id]
+        rows.append({"username": user["username"], "level": user.get("level", 1),
+                     "score": score, "avatar_url": user.get("avatar_url", "")})
+    return rows
+
+
+def statistic(state, stat_id):
+    for game in state.games_by_id.values():
+        for stat in game.get("statistics", []):
+            if str(stat["id"]) == stat_id:
+                return game, stat
+    raise Refusal(404, "Statistic not found")
+
+
+@refusals
+def high_scores(state, request, period, stat_id):
+    if period not in PERIODS:
+        raise Refusal(404, "Unknown high score period %s" % period)
+    key, page_param, window = PERIODS[period]
+    game, stat = statistic(state, stat_id)
+    since = time.time() - window if window else None
+    rows = score_rows(state, best_scores(state, game["game_id"], stat, since))
+    page = whole_number(request.params, page_param, required=False) or 1
+    pages = max(1, -(-len(rows) // SCORES_PER_PAGE))
+    return 200, {"success": True, key: rows[(page - 1) * SCORES_PER_PAGE:page * SCORES_PER_PAGE],
+                 "page_count": pages, "per_page": SCORES_PER_PAGE}
+
+
+@refusals
+def friends_high_scores(state, request, stat_id, user_id):
+    game, stat = statistic(state, stat_id)
+    user = find_user(state, user_id=int(user_id) if user_id.isdigit() else None)
+    circle = set(user.get("friends", [])) | {user["user_id"]}
+    rows = score_rows(state, best_scores(state, game["game_id"], stat, None), circle)
+    return 200, {"success": True, "friends_scores": rows, "page_count": 1,
+                 "per_page": SCORES_PER_PAGE}
+
+
+def badges(state, request):
+    return 200, list(state.badges)
+
+
+@refusals
+def user_badges(state, request, username):
+    user = find_user(state, name=username)
+    return 200, [{"badge_id": b} for b in state.user_badges.get(user["username"], [])]
+
+
+@refusals
+def shared_link_create(state, request):
+    game = game_of(state, request.params)
+    user = logged_in_user(state, request.params, game)
+    link_id = state.next_link_id
+    state.next_link_id += 1
+    state.shared_links[link_id] = {"game_id": game["game_id"], "user_id": user["user_id"],
+                                   "name": request.params.get("name", "")}
+    # services.md shows {"success":true}; the id is added (assumed) so it can be destroyed.
+    return 200, {"success": True, "id": link_id}
+
+
+@refusals
+def shared_link_destroy(state, request, id):
+    game = game_of(state, request.params)
+    user = logged_in_user(state, request.params, game)
+    link = state.shared_links.get(int(id)) if id.isdigit() else None
+    if not link or link["user_id"] != user["user_id"] or link["game_id"] != game["game_id"]:
+        raise Refusal(404, "Shared link not found")
+    del state.shared_links[int(id)]
+    return 200, {"success": True}
+
+
+def required_text(params, name):
+    value = params.get(name, "")
+    if not value.strip():
+        raise Refusal(400, "%s is a required parameter" % name)
+    return value
+
+
+@refusals
+def guild_create(state, request):
+    game = game_of(state, request.params)
+    server = required_text(request.params, "server_identifier")
+    guild = required_text(request.params, "guild_identifier")
+    key = (game["game_id"], server, guild)
+    if key in state.guilds:
+        raise Refusal(400, "Guild already exists")
+    state.guilds[key] = {"names": request.params.get("names", "")}
+    return 200, {"success": True, "server_identifier": server, "guild_identifier": guild}
+
+
+@refusals
+def guild_destroy(state, request):
+    game = game_of(state, request.params)
+    server = required_text(request.params, "server_identifier")
+    guild = required_text(request.params, "guild_identifier")
+    if state.guilds.pop((game["game_id"], server, guild), None) is None:
+        raise Refusal(404, "Guild not found")
+    return 200, {"success": True, "server_identifier": server, "guild_identifier": guild}
+
+
+@refusals
+def character_create(state, request):
+    params = request.params
+    game = game_of(state, params)
+    server = required_text(params, "server_identifier")
+    character = required_text(params, "character_identifier")
+    user = find_user(state, user_id=whole_number(params, "user_id"))
+    guild = params.get("guild_identifier")
+    if guild and (game["game_id"], server, guild) not in state.guilds:
+        raise Refusal(404, "Guild not found")
+    state.characters[(game["game_id"], server, character)] = {
+        "user_id": user["user_id"], "guild": guild,
+        "guild_admin_level": whole_number(params, "guild_admin_level", required=False)}
+    body = {"success": True, "server_identifier": server, "character_identifier": character}
+    if guild:
+        body["guild_identifier"] = guild
+    return 200, body
+
+
+@refusals
+def private_message(state, request):
+    params = request.params
+    game_of(state, params)
+    required_text(params, "content")
+    if params.get("user_id"):
+        find_user(state, user_id=whole_number(params, "user_id"))
+    elif params.get("username"):
+        find_user(state, name=params["username"])
+    else:
+        raise Refusal(400, "user_id or username is a required parameter")
+    return 200, {"success": True}
+
+
 ROUTES = [
     ("/api/authenticate.json", authenticate),
+    ("/api/items.json", items),
+    ("/api/user_items.json", user_items),
+    ("/api/use_item.json", use_item),
+    ("/api/submit_statistics.json", submit_statistics),
+    ("/api/user_info.json", user_info),
+    ("/api/high_scores/friends/{stat_id}/{user_id}.json", friends_high_scores),
+    ("/api/high_scores/{period}/{stat_id}.json", high_scores),
+    ("/badges.json", badges),
+    ("/accounts/{username}/badges.json", user_badges),
+    ("/api/shared_links/create.json", shared_link_create),
+    ("/api/shared_links/{id}/destroy.json", shared_link_destroy),
+    ("/api/guilds.json", guild_create),
+    ("/api/guilds/destroy.json", guild_destroy),
+    ("/api/characters.json", character_create),
+    ("/api/private_message.json", private_message),
 ]

@@ -3,14 +3,17 @@ body; routes of both back ends; JSONP; and controls for tests and users:
   POST /_sandbox/reset                      back to the seed data, no faults
   POST /_sandbox/fault?kind=K&count=N       the next N service requests get fault K
   POST /_sandbox/barrier?parties=N&timeout=S  hold the next N requests until all arrive
+  POST /_sandbox/purchase  (api_key, buyer_id, callback_url[, recipient_id, order_info,
+                            forge=1]) play Kongregate's side of a purchase toward a game
 """
 
 import json
+import re
 import threading
 import urllib.parse
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
-from . import kickapps, kongregate
+from . import kickapps, kongregate, portal
 from .faults import Faults
 from .state import State
 
@@ -25,26 +28,30 @@ class Request:
         self.client_ip = client_ip
 
 
+def compile_template(template):
+    """/a/{x}/{y}.json -> a regex whose groups take one raw path segment each."""
+    pattern = ""
+    for literal, name in re.findall(r"([^{]*)(?:\{(\w+)\})?", template):
+        pattern += re.escape(literal)
+        if name:
+            pattern += "(?P<%s>[^/]+?)" % name
+    return re.compile(pattern + "$")
+
+
 def compile_routes():
     routes = []
     for module, jsonp in ((kongregate, False), (kickapps, True)):
         for template, handler in module.ROUTES:
-            routes.append((template.split("/"), handler, jsonp))
+            routes.append((compile_template(template), handler, jsonp))
     return routes
 
 
-def match(template, raw_segments):
-    if len(template) != len(raw_segments):
+def match(pattern, raw_path):
+    found = pattern.match(raw_path)
+    if not found:
         return None
-    captured = {}
-    for want, got in zip(template, raw_segments):
-        if want.startswith("{") and want.endswith("}"):
-            if not got:
-                return None
-            captured[want[1:-1]] = urllib.parse.unquote(got, errors="strict")
-        elif want != got:
-            return None
-    return captured
+    return {name: urllib.parse.unquote(value, errors="strict")
+            for name, value in found.groupdict().items()}
 
 
 class Barrier:
@@ -133,10 +140,9 @@ class Handler(BaseHTTPRequestHandler):
                                     "error_description": "bad request: %s" % e})
         if raw_path.startswith("/_sandbox/"):
             return self.control(raw_path, params)
-        segments = raw_path.split("/")
-        for template, handler, jsonp in self.server.routes:
+        for pattern, handler, jsonp in self.server.routes:
             try:
-                captured = match(template, segments)
+                captured = match(pattern, raw_path)
             except UnicodeDecodeError:
                 captured = None
             if captured is None:
@@ -165,6 +171,9 @@ class Handler(BaseHTTPRequestHandler):
                 return self.reply(400, {"success": False, "error": 400,
                                         "error_description": str(e)})
             return self.reply(200, {"success": True})
+        if path == "/_sandbox/purchase":
+            status, body = portal.purchase(self.server.state, params)
+            return self.reply(status, body)
         if path == "/_sandbox/barrier":
             self.server.barrier.arm(int(params.get("parties", "2")),
                                     float(params.get("timeout", "10")))

@@ -26,7 +26,24 @@ class State:
             seed = copy.deepcopy(self._seed)
             kong = seed["kongregate"]
             self.games_by_key = {g["api_key"]: g for g in kong["games"]}
+            self.games_by_id = {g["game_id"]: g for g in kong["games"]}
             self.users = {u["user_id"]: u for u in kong["users"]}
+            self.badges = kong.get("badges", [])
+            self.user_badges = kong.get("user_badges", {})
+            # (game_id, user_id) -> [{"id", "identifier", "remaining_uses", "data"}]
+            self.inventories = {(inv["game_id"], inv["user_id"]): inv["instances"]
+                                for inv in kong.get("inventories", [])}
+            self.next_instance_id = 1 + max(
+                (i["id"] for inv in self.inventories.values() for i in inv), default=99)
+            self.next_usage_record_id = 7653
+            # (game_id, stat_id) -> user_id -> [(unix time, value)]
+            self.submissions = {}
+            self.shared_links = {}  # id -> {"game_id", "user_id", ...}
+            self.next_link_id = 1
+            self.guilds = {}  # (game_id, server, guild) -> {"names"}
+            self.characters = {}  # (game_id, server, character) -> {...}
+            self.next_order_id = 12345
+            self.orders = []
 
             kick = seed["kickapps"]
             self.sites = {s["as"]: s for s in kick["sites"]}
@@ -35,12 +52,21 @@ class State:
             self.openauth_tokens = {t["oat"]: t for t in kick["openauth"]["tokens"]}
             # token -> {"as", "userId", "privileges"}
             self.kickapps_tokens = {}
+            self.favorites = {}  # (as, userId) -> {(mediaType, mediaId)}
+            self.friends = {}    # (as, userId) -> {friendId}
+            self.points = {}     # (as, userId) -> int
             self.next_user_id = 1 + max(
                 (int(m["userId"]) for s in self.sites.values() for m in s["members"]),
                 default=1000,
             )
 
     # Kongregate ---------------------------------------------------------
+
+    def user_by_name(self, username):
+        for user in self.users.values():
+            if user["username"].lower() == username.lower():
+                return user
+        return None
 
     def game_auth_token(self, game, user_id):
         user = self.users.get(user_id)
@@ -49,6 +75,12 @@ class State:
         return user.get("game_auth_tokens", {}).get(str(game["game_id"]))
 
     # KickApps -----------------------------------------------------------
+
+    def member_by_id(self, site, user_id):
+        for member in site["members"]:
+            if member["userId"] == user_id:
+                return member
+        return None
 
     def find_member(self, site, name_or_email):
         key = "email" if "@" in name_or_email else "username"
@@ -59,7 +91,8 @@ class State:
 
     def add_member(self, site, username, email):
         member = {"userId": str(self.next_user_id), "username": username,
-                  "email": email, "password": None, "role": "MEMBER"}
+                  "email": email, "password": None, "role": "MEMBER",
+                  "fans": [], "badges": [], "media": []}
         self.next_user_id += 1
         site["members"].append(member)
         return member
