@@ -32,6 +32,13 @@ def main():
         print("[python] Kongregate vouches for user %s: welcome, %s"
               % (player["user_id"], player["username"]))
 
+        # The login is remembered: later calls for this player need only the user_id.
+        potion = next(i for i in portal.kongregate.user_items(user_id=user_id)["items"]
+                      if i["remaining_uses"])
+        used = portal.kongregate.use_item(user_id=user_id, id=potion["id"])
+        print("[python] %s drank a %s (%d uses left), token taken from the session store"
+              % (player["username"], potion["name"], used["remaining_uses"]))
+
         member = site["members"][0]["username"]
         grant = portal.call("kickapps.create_token", username=member)
         print("[python] KickApps token for %s (userId %s): privileges %s, kept server-side"
