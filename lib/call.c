@@ -114,12 +114,6 @@ static int exchange(struct gg_client *client, const struct endpoint *endpoint,
 static void finish(struct gg_client *client, struct gg_result *result, int code,
                    const struct strbuf *msg, const struct request *req)
 {
-    result->code = code;
-    if (code == GG_OK) {
-        if (client)
-            client_remember(client, code, NULL);
-        return;
-    }
     const char *secrets[MESSAGE_MAX_SECRETS];
     size_t secret_count = 0;
     for (size_t i = 0; i < req->secret_count; i++)
@@ -127,8 +121,8 @@ static void finish(struct gg_client *client, struct gg_result *result, int code,
     if (client)
         secret_count += options_secrets(&client->options, secrets + secret_count,
                                         MESSAGE_MAX_SECRETS - secret_count);
-    result->message = message_clean(msg->failed || !msg->data ? gg_strerror(code) : msg->data,
-                                     secrets, secret_count);
+    result_set_outcome(result, code, msg->failed || !msg->data ? gg_strerror(code) : msg->data,
+                       secrets, secret_count);
     if (client)
         client_remember(client, code, result->message);
 }
@@ -163,9 +157,5 @@ GG_EXTERN int gg_call(gg_client *client, const char *endpoint_name, const char *
     finish(client, result, code, &msg, &req);
     request_release(&req);
     strbuf_release(&msg);
-    if (out)
-        *out = result;
-    else
-        gg_result_free(result);
-    return code;
+    return result_hand_out(result, out);
 }

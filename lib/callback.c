@@ -1,7 +1,6 @@
 /* Kongregate's callbacks to the game: verifying them, and building replies. */
 #include "client.h"
 #include "gamegate.h"
-#include "message.h"
 #include "result.h"
 #include "session.h"
 #include "strbuf.h"
@@ -186,20 +185,15 @@ static int verify_plain(gg_client *client, json_t *fields, const char *key, cons
 static int finish(gg_client *client, struct gg_result *result, int code, const char *why,
                   const char *key, gg_result **out)
 {
-    result->code = code;
-    if (code != GG_OK) {
-        const char *secrets[] = {key ? key : ""};
-        result->message = message_clean(why, secrets, 1);
+    const char *secrets[] = {key ? key : ""};
+    result_set_outcome(result, code, why, secrets, 1);
+    if (code != GG_OK) { /* nothing of an unverified payload is handed out */
         json_decref(result->body);
         result->body = NULL;
     }
     if (client)
         client_remember(client, code, result->message);
-    if (out)
-        *out = result;
-    else
-        gg_result_free(result);
-    return code;
+    return result_hand_out(result, out);
 }
 
 GG_EXTERN int gg_callback_verify(gg_client *client, const char *body, size_t body_len,
@@ -261,18 +255,12 @@ static int reply(json_t *body, int code, const char *why, gg_result **out)
     }
     if (code == GG_OK && !body)
         code = GG_ENOMEM, why = "out of memory";
-    result->code = code;
     if (code == GG_OK)
         result->body = body;
-    else {
-        json_decref(body);
-        result->message = message_clean(why, NULL, 0);
-    }
-    if (out)
-        *out = result;
     else
-        gg_result_free(result);
-    return code;
+        json_decref(body);
+    result_set_outcome(result, code, why, NULL, 0);
+    return result_hand_out(result, out);
 }
 
 GG_EXTERN int gg_callback_reply_items(const char *const *fields, gg_result **out)

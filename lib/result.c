@@ -1,6 +1,7 @@
 #include "result.h"
 
 #include "gamegate.h"
+#include "message.h"
 
 #include <stdbool.h>
 #include <stdio.h>
@@ -10,6 +11,24 @@
 struct gg_result *result_new(void)
 {
     return calloc(1, sizeof(struct gg_result));
+}
+
+void result_set_outcome(struct gg_result *result, int code, const char *message,
+                        const char *const *secrets, size_t secret_count)
+{
+    result->code = code;
+    free(result->message);
+    result->message = code == GG_OK ? NULL : message_clean(message, secrets, secret_count);
+}
+
+int result_hand_out(struct gg_result *result, gg_result **out)
+{
+    int code = result->code;
+    if (out)
+        *out = result;
+    else
+        gg_result_free(result);
+    return code;
 }
 
 GG_EXTERN int gg_result_code(const gg_result *result)

@@ -2,7 +2,10 @@
 #ifndef GG_RESULT_H
 #define GG_RESULT_H
 
+#include "gamegate.h"
+
 #include <jansson.h>
+#include <stddef.h>
 
 struct gg_result {
     int code;
@@ -17,5 +20,10 @@ struct gg_result {
 
 /* NULL if out of memory. */
 struct gg_result *result_new(void);
+/* Sets the code and, on failure, the message cleaned of the given secrets. */
+void result_set_outcome(struct gg_result *result, int code, const char *message,
+                        const char *const *secrets, size_t secret_count);
+/* Gives the result to *out, or frees it when out is NULL; returns its code. */
+int result_hand_out(struct gg_result *result, gg_result **out);
 
 #endif

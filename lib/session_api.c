@@ -1,7 +1,6 @@
 /* The session store as the ABI shows it: look up, forget, share. */
 #include "client.h"
 #include "gamegate.h"
-#include "message.h"
 #include "result.h"
 #include "session.h"
 
@@ -33,6 +32,18 @@ static int key_for(const gg_client *client, const char *service, const char *sit
     return GG_OK;
 }
 
+/* What the store holds for the user: GG_OK with data filled, or why not. */
+static int look_up(const gg_client *client, const char *service, const char *site,
+                   const char *who, char *key, struct session_data *data, const char **why)
+{
+    int code = key_for(client, service, site, who, key, why);
+    if (code == GG_OK && !session_lookup(client->sessions, key, data)) {
+        *why = "nothing remembered for that user (never logged in here, forgotten or expired)";
+        code = GG_ENOTFOUND;
+    }
+    return code;
+}
+
 static void set_text(json_t *object, const char *name, const char *value)
 {
     if (value)
@@ -50,11 +61,7 @@ GG_EXTERN int gg_session_get(gg_client *client, const char *service, const char 
     char key[SESSION_KEY_MAX];
     const char *why = "";
     struct session_data data = {0};
-    int code = key_for(client, service, site, who, key, &why);
-    if (code == GG_OK && !session_lookup(client->sessions, key, &data)) {
-        why = "nothing remembered for that user (never logged in here, forgotten or expired)";
-        code = GG_ENOTFOUND;
-    }
+    int code = look_up(client, service, site, who, key, &data, &why);
     if (code == GG_OK) {
         json_t *body = result->body = json_object();
         bool kongregate = strcmp(service, "kongregate") == 0;
@@ -68,16 +75,10 @@ GG_EXTERN int gg_session_get(gg_client *client, const char *service, const char 
         if (!body)
             code = GG_ENOMEM;
     }
-    result->code = code;
-    if (code != GG_OK)
-        result->message = message_clean(why, NULL, 0);
+    result_set_outcome(result, code, why, NULL, 0);
     if (client)
         client_remember(client, code, result->message);
-    if (out)
-        *out = result;
-    else
-        gg_result_free(result);
-    return code;
+    return result_hand_out(result, out);
 }
 
 GG_EXTERN int gg_session_forget(gg_client *client, const char *service, const char *site,
@@ -86,11 +87,7 @@ GG_EXTERN int gg_session_forget(gg_client *client, const char *service, const ch
     char key[SESSION_KEY_MAX];
     const char *why = "";
     struct session_data data = {0};
-    int code = key_for(client, service, site, who, key, &why);
-    if (code == GG_OK && !session_lookup(client->sessions, key, &data)) {
-        why = "nothing remembered for that user";
-        code = GG_ENOTFOUND;
-    }
+    int code = look_up(client, service, site, who, key, &data, &why);
     if (code == GG_OK) {
         /* A KickApps member is remembered by username and by userId: both go. */
         char other[SESSION_KEY_MAX];
