@@ -63,6 +63,26 @@ enum gg_param_flag {
     GG_PARAM_FROM_SESSION = 1 << 7  /* defaults to what the session store remembers */
 };
 
+/* What a failed call did to the service, for deciding whether to send it again. */
+enum gg_outcome {
+    GG_OUTCOME_SUCCEEDED = 0,   /* the service answered success */
+    GG_OUTCOME_NOT_APPLIED = 1, /* nothing took effect: refused locally, never sent, a
+                                   read, or the service answered with an error */
+    GG_OUTCOME_UNKNOWN = 2      /* a call that changes state may have been applied but no
+                                   complete answer came back: reconcile (e.g. user_items)
+                                   before sending it again */
+};
+
+enum gg_log_level {
+    GG_LOG_ERROR = 1,   /* a call that changes state ended with an unknown outcome */
+    GG_LOG_WARNING = 2, /* a call failed, or is being retried */
+    GG_LOG_INFO = 3,    /* a call succeeded */
+    GG_LOG_DEBUG = 4    /* each attempt: method, path (never the query), status, bytes */
+};
+
+/* Receives log lines, already cleaned of secrets; message lives for the call. */
+typedef void (*gg_log_fn)(void *userdata, int level, const char *message);
+
 typedef struct gg_client gg_client;
 typedef struct gg_result gg_result;
 
@@ -83,11 +103,20 @@ GG_EXTERN void gg_client_free(gg_client *client);
  *   kongregate.api_key, kongregate.base_url,
  *   kickapps.developer_key, kickapps.as, kickapps.base_url,
  *   timeout_ms, connect_timeout_ms, max_response_bytes,
- *   ca_file, proxy, user_agent, local_address.
+ *   min_bytes_per_second, min_speed_window_ms,
+ *   retry.attempts, retry.deadline_ms, retry.backoff_ms, retry.max_backoff_ms,
+ *   ca_file, proxy, user_agent, local_address,
+ *   session.capacity, session.ttl_ms, log_level (error|warning|info|debug).
  * An unknown option or a value it cannot take is GG_EINVAL, named in
  * gg_client_errmsg().
  */
 GG_EXTERN int gg_client_set(gg_client *client, const char *option, const char *value);
+
+/*
+ * Sends the client's log lines at or above option log_level (default info) to
+ * fn; NULL stops logging. fn is called on the thread making the call.
+ */
+GG_EXTERN int gg_client_set_log(gg_client *client, gg_log_fn fn, void *userdata);
 
 /*
  * The message of the last failed gg_client_set or gg_call on this client,
@@ -114,6 +143,12 @@ GG_EXTERN const char *gg_result_message(const gg_result *result);
 
 /* The HTTP status of the response, 0 if none arrived. */
 GG_EXTERN int gg_result_http_status(const gg_result *result);
+
+/* GG_OUTCOME_*: whether sending the call again is safe. */
+GG_EXTERN int gg_result_outcome(const gg_result *result);
+
+/* How many times the request was sent (0 if it was refused before sending). */
+GG_EXTERN int gg_result_attempts(const gg_result *result);
 
 /*
  * The value at a dotted path ("username", "items.0.name", "user_vars.level";

@@ -1,4 +1,5 @@
-/* gg_call: one row of the endpoint table, from parameters to result. */
+/* gg_call: one row of the endpoint table, from parameters to result,
+ * retrying reads and never sending a state change twice. */
 #include "client.h"
 #include "endpoints.h"
 #include "gamegate.h"
@@ -8,9 +9,36 @@
 #include "result.h"
 #include "session.h"
 
+#include <errno.h>
+#include <openssl/rand.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
+
+/* One gg_call in progress. */
+struct call {
+    struct gg_client *client;
+    const struct endpoint *endpoint;
+    struct request req;
+    struct gg_result *result;
+    const char *secrets[MESSAGE_MAX_SECRETS];
+    size_t secret_count;
+};
+
+static long long now_ms(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+static void sleep_ms(long long ms)
+{
+    struct timespec left = {(time_t)(ms / 1000), (long)(ms % 1000) * 1000000};
+    while (nanosleep(&left, &left) != 0 && errno == EINTR)
+        ;
+}
 
 /* Bare-array bodies (Kongregate's badges) have no envelope, but an error
  * still arrives as one. */
@@ -75,24 +103,21 @@ static void learn(struct session_store *store, const struct endpoint *endpoint,
     }
 }
 
-/* Sends the request and reads the answer into result; GG_OK only when the
+/* Reads the answer of one attempt into the result; GG_OK only when the
  * service says the call succeeded. */
-static int exchange(struct gg_client *client, const struct endpoint *endpoint,
-                    const struct request *req, struct gg_result *result, struct strbuf *msg)
+static int read_answer(struct call *call, const struct exchange_facts *facts, struct strbuf *msg)
 {
-    long status = 0;
-    int code = transport_perform(&client->transport, endpoint->method, req->url.data, &req->body,
-                                 &status, msg);
-    result->http_status = (int)status;
-    if (code != GG_OK)
-        return code;
-
-    const struct strbuf *body = &client->transport.body;
+    const struct endpoint *endpoint = call->endpoint;
+    const struct strbuf *body = &call->client->transport.body;
+    struct gg_result *result = call->result;
     struct strbuf detail = {0};
-    code = response_parse(body->data ? body->data : "", body->len,
-                          endpoint->service->unwraps_single_array, &result->body, &detail);
+    int code = response_parse(body->data ? body->data : "", body->len,
+                              endpoint->service->unwraps_single_array, &result->body, &detail);
+    long status = facts->http_status;
     if (status < 200 || status > 299) {
         strbuf_addf(msg, "HTTP status %ld from %s", status, endpoint->service->name);
+        if (status >= 300 && status < 400)
+            strbuf_adds(msg, " (redirects are not followed)");
         /* An error page may still carry the service's own explanation. */
         struct strbuf said = {0};
         if (code == GG_OK && endpoint->service->check_envelope(result->body, &said) != GG_OK &&
@@ -102,8 +127,6 @@ static int exchange(struct gg_client *client, const struct endpoint *endpoint,
         code = GG_EHTTP;
     } else if (code == GG_OK) {
         code = check_body(endpoint, result->body, msg);
-        if (code == GG_OK && endpoint->remembers != REMEMBERS_NOTHING)
-            learn(client->sessions, endpoint, req, result->body);
     } else {
         strbuf_add(msg, detail.data, detail.len);
     }
@@ -111,20 +134,117 @@ static int exchange(struct gg_client *client, const struct endpoint *endpoint,
     return code;
 }
 
-static void finish(struct gg_client *client, struct gg_result *result, int code,
-                   const struct strbuf *msg, const struct request *req)
+/* Whether a failed call may have changed the service's state. */
+static int outcome_of(const struct endpoint *endpoint, int code, const struct exchange_facts *facts)
 {
-    const char *secrets[MESSAGE_MAX_SECRETS];
-    size_t secret_count = 0;
-    for (size_t i = 0; i < req->secret_count; i++)
-        secrets[secret_count++] = req->secrets[i];
-    if (client)
-        secret_count += options_secrets(&client->options, secrets + secret_count,
-                                        MESSAGE_MAX_SECRETS - secret_count);
+    if (code == GG_OK)
+        return GG_OUTCOME_SUCCEEDED;
+    if (endpoint->retry_safe || !facts->request_sent)
+        return GG_OUTCOME_NOT_APPLIED;
+    bool answered = facts->http_status >= 200 && facts->http_status <= 299 &&
+                    (code == GG_ESERVICE || code == GG_EAUTH || code == GG_EDENIED);
+    /* 503 is the documented "scheduled downtime": nothing was done. */
+    return answered || facts->http_status == 503 ? GG_OUTCOME_NOT_APPLIED : GG_OUTCOME_UNKNOWN;
+}
+
+static bool worth_retrying(int code, const struct exchange_facts *facts)
+{
+    return code == GG_ENETWORK || code == GG_ETIMEOUT ||
+           (code == GG_EHTTP && facts->http_status >= 500);
+}
+
+/* Capped exponential backoff with jitter: half the step, plus up to half again. */
+static long long backoff_ms(const struct options *options, int attempt)
+{
+    long long step = options_get_number(options, OPT_RETRY_BACKOFF_MS);
+    long long cap = options_get_number(options, OPT_RETRY_MAX_BACKOFF_MS);
+    for (int i = 1; i < attempt && step < cap; i++)
+        step *= 2;
+    if (step > cap)
+        step = cap;
+    unsigned int noise = 0;
+    RAND_bytes((unsigned char *)&noise, sizeof noise);
+    return step / 2 + (step > 1 ? (long long)(noise % (unsigned)(step / 2 + 1)) : 0);
+}
+
+static int send_with_retries(struct call *call, struct strbuf *msg)
+{
+    struct gg_client *client = call->client;
+    const struct endpoint *endpoint = call->endpoint;
+    const struct options *options = &client->options;
+    long long timeout = options_get_number(options, OPT_TIMEOUT_MS);
+    long long deadline_span = options_get_number(options, OPT_RETRY_DEADLINE_MS);
+    long long deadline = deadline_span ? now_ms() + deadline_span : 0;
+    long long attempts = endpoint->retry_safe ? options_get_number(options, OPT_RETRY_ATTEMPTS) : 1;
+    size_t prefix = msg->len;
+    struct exchange_facts facts = {0};
+    int code = GG_OK;
+    for (int attempt = 1;; attempt++) {
+        msg->len = prefix;
+        json_decref(call->result->body);
+        call->result->body = NULL;
+        long long limit = timeout;
+        if (deadline && (!limit || deadline - now_ms() < limit))
+            limit = deadline - now_ms() > 1 ? deadline - now_ms() : 1;
+        code = transport_perform(&client->transport, endpoint->method, call->req.url.data,
+                                 &call->req.body, (long)limit, !endpoint->retry_safe, &facts, msg);
+        call->result->attempts = attempt;
+        call->result->http_status = (int)facts.http_status;
+        if (code == GG_OK)
+            code = read_answer(call, &facts, msg);
+        client_log(client, GG_LOG_DEBUG, call->secrets, call->secret_count,
+                   "%s: attempt %d: %s %s -> HTTP %ld, %zu bytes, %lld ms", endpoint->name,
+                   attempt, endpoint->method, endpoint->path, facts.http_status,
+                   client->transport.body.len, facts.elapsed_ms);
+        if (code == GG_OK || attempt >= attempts || !worth_retrying(code, &facts))
+            break;
+        long long wait = facts.retry_after_s >= 0 ? facts.retry_after_s * 1000
+                                                  : backoff_ms(options, attempt);
+        if (deadline && now_ms() + wait >= deadline) {
+            if (facts.retry_after_s >= 0)
+                strbuf_addf(msg, "; Retry-After %lld s is past the retry deadline",
+                            facts.retry_after_s);
+            break;
+        }
+        client_log(client, GG_LOG_WARNING, call->secrets, call->secret_count,
+                   "%s; retrying in %lld ms", msg->data, wait);
+        sleep_ms(wait);
+    }
+    if (call->result->attempts > 1)
+        strbuf_addf(msg, " (after %d attempts)", call->result->attempts);
+    call->result->outcome = outcome_of(endpoint, code, &facts);
+    return code;
+}
+
+static void collect_secrets(struct call *call)
+{
+    for (size_t i = 0; i < call->req.secret_count; i++)
+        call->secrets[call->secret_count++] = call->req.secrets[i];
+    if (call->client)
+        call->secret_count += options_secrets(&call->client->options,
+                                              call->secrets + call->secret_count,
+                                              MESSAGE_MAX_SECRETS - call->secret_count);
+}
+
+static void finish(struct call *call, int code, const struct strbuf *msg)
+{
+    struct gg_result *result = call->result;
+    collect_secrets(call);
     result_set_outcome(result, code, msg->failed || !msg->data ? gg_strerror(code) : msg->data,
-                       secrets, secret_count);
-    if (client)
-        client_remember(client, code, result->message);
+                       call->secrets, call->secret_count);
+    if (!call->client)
+        return;
+    client_remember(call->client, code, result->message);
+    if (code == GG_OK)
+        client_log(call->client, GG_LOG_INFO, NULL, 0, "%s: ok (HTTP %d, %d attempt%s)",
+                   call->endpoint->name, result->http_status, result->attempts,
+                   result->attempts == 1 ? "" : "s");
+    else if (result->outcome == GG_OUTCOME_UNKNOWN)
+        client_log(call->client, GG_LOG_ERROR, NULL, 0,
+                   "%s [outcome unknown: reconcile before sending it again]",
+                   gg_result_message(result));
+    else
+        client_log(call->client, GG_LOG_WARNING, NULL, 0, "%s", gg_result_message(result));
 }
 
 GG_EXTERN int gg_call(gg_client *client, const char *endpoint_name, const char *const *params,
@@ -132,30 +252,32 @@ GG_EXTERN int gg_call(gg_client *client, const char *endpoint_name, const char *
 {
     if (out)
         *out = NULL;
-    struct gg_result *result = result_new();
-    if (!result) {
+    struct call call = {.client = client, .result = result_new()};
+    if (!call.result) {
         if (client)
             client_remember(client, GG_ENOMEM, NULL);
         return GG_ENOMEM;
     }
     struct strbuf msg = {0};
-    struct request req = {0};
-    const struct endpoint *endpoint = endpoint_name ? endpoint_find(endpoint_name) : NULL;
+    call.endpoint = endpoint_name ? endpoint_find(endpoint_name) : NULL;
     int code;
     if (!client) {
         strbuf_adds(&msg, "client is NULL");
         code = GG_EINVAL;
-    } else if (!endpoint) {
+    } else if (!call.endpoint) {
         strbuf_addf(&msg, "unknown endpoint '%s'", endpoint_name ? endpoint_name : "(null)");
         code = GG_EINVAL;
     } else {
-        strbuf_addf(&msg, "%s: ", endpoint->name);
-        code = request_build(&req, endpoint, &client->options, client->sessions, params, &msg);
+        strbuf_addf(&msg, "%s: ", call.endpoint->name);
+        code = request_build(&call.req, call.endpoint, &client->options, client->sessions,
+                             params, &msg);
         if (code == GG_OK)
-            code = exchange(client, endpoint, &req, result, &msg);
+            code = send_with_retries(&call, &msg);
+        if (code == GG_OK && call.endpoint->remembers != REMEMBERS_NOTHING)
+            learn(client->sessions, call.endpoint, &call.req, call.result->body);
     }
-    finish(client, result, code, &msg, &req);
-    request_release(&req);
+    finish(&call, code, &msg);
+    request_release(&call.req);
     strbuf_release(&msg);
-    return result_hand_out(result, out);
+    return result_hand_out(call.result, out);
 }

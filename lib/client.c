@@ -3,6 +3,8 @@
 #include "gamegate.h"
 #include "message.h"
 
+#include <stdarg.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -45,6 +47,40 @@ void client_remember(struct gg_client *client, int code, const char *message)
     free(client->last_message);
     client->last_code = code;
     client->last_message = code != GG_OK && message ? strdup(message) : NULL;
+}
+
+GG_EXTERN int gg_client_set_log(gg_client *client, gg_log_fn fn, void *userdata)
+{
+    if (!client)
+        return GG_EINVAL;
+    client->log_fn = fn;
+    client->log_userdata = userdata;
+    client_remember(client, GG_OK, NULL);
+    return GG_OK;
+}
+
+void client_log(struct gg_client *client, int level, const char *const *secrets,
+                size_t secret_count, const char *fmt, ...)
+{
+    if (!client->log_fn || level > options_log_level(&client->options))
+        return;
+    /* Formatted in full: cut before cleaning, a secret could lose its tail
+     * and then pass the redaction. */
+    struct strbuf line = {0};
+    va_list ap;
+    va_start(ap, fmt);
+    strbuf_vaddf(&line, fmt, ap);
+    va_end(ap);
+    const char *all[MESSAGE_MAX_SECRETS];
+    size_t count = 0;
+    for (; count < secret_count && count < MESSAGE_MAX_SECRETS; count++)
+        all[count] = secrets[count];
+    count += options_secrets(&client->options, all + count, MESSAGE_MAX_SECRETS - count);
+    char *clean = line.failed ? NULL : message_clean(line.data ? line.data : "", all, count);
+    if (clean)
+        client->log_fn(client->log_userdata, level, clean);
+    free(clean);
+    strbuf_release(&line);
 }
 
 GG_EXTERN int gg_client_set(gg_client *client, const char *option, const char *value)

@@ -12,7 +12,8 @@
 enum option_kind {
     KIND_TEXT,   /* any text without CR or LF */
     KIND_URL,    /* an absolute http(s) URL; a trailing '/' is dropped */
-    KIND_NUMBER  /* a whole decimal number >= 0 */
+    KIND_NUMBER, /* a whole decimal number >= 0 */
+    KIND_CHOICE  /* one of the spec's choices */
 };
 
 struct option_spec {
@@ -20,6 +21,7 @@ struct option_spec {
     enum option_kind kind;
     const char *fallback;
     bool secret;
+    const char *choices; /* KIND_CHOICE: "a|b|c", in the order of their numbers, from 1 */
 };
 
 static const struct option_spec specs[OPT_COUNT] = {
@@ -40,6 +42,14 @@ static const struct option_spec specs[OPT_COUNT] = {
     [OPT_SESSION_CAPACITY] = {"session.capacity", KIND_NUMBER, "10000"},
     /* A day: tokens change now and then, and a login refreshes them anyway. */
     [OPT_SESSION_TTL_MS] = {"session.ttl_ms", KIND_NUMBER, "86400000"},
+    /* A peer that trickles slower than this for the whole window is given up on. */
+    [OPT_MIN_BYTES_PER_SECOND] = {"min_bytes_per_second", KIND_NUMBER, "16"},
+    [OPT_MIN_SPEED_WINDOW_MS] = {"min_speed_window_ms", KIND_NUMBER, "15000"},
+    [OPT_RETRY_ATTEMPTS] = {"retry.attempts", KIND_NUMBER, "3"},
+    [OPT_RETRY_DEADLINE_MS] = {"retry.deadline_ms", KIND_NUMBER, "60000"},
+    [OPT_RETRY_BACKOFF_MS] = {"retry.backoff_ms", KIND_NUMBER, "200"},
+    [OPT_RETRY_MAX_BACKOFF_MS] = {"retry.max_backoff_ms", KIND_NUMBER, "5000"},
+    [OPT_LOG_LEVEL] = {"log_level", KIND_CHOICE, "info", false, "error|warning|info|debug"},
 };
 
 enum option_id option_find(const char *name)
@@ -73,6 +83,26 @@ size_t options_secrets(const struct options *options, const char **out, size_t m
         if (specs[id].secret && options->values[id])
             out[count++] = options->values[id];
     return count;
+}
+
+/* The 1-based position of text among "a|b|c", 0 if absent. */
+static int choice_number(const char *choices, const char *text)
+{
+    size_t len = strlen(text);
+    int number = 1;
+    for (const char *at = choices; at; number++) {
+        const char *bar = strchr(at, '|');
+        size_t choice_len = bar ? (size_t)(bar - at) : strlen(at);
+        if (choice_len == len && strncmp(at, text, len) == 0)
+            return number;
+        at = bar ? bar + 1 : NULL;
+    }
+    return 0;
+}
+
+int options_log_level(const struct options *options)
+{
+    return choice_number(specs[OPT_LOG_LEVEL].choices, options_get(options, OPT_LOG_LEVEL));
 }
 
 static bool is_number(const char *text)
@@ -124,6 +154,10 @@ int options_set(struct options *options, enum option_id id, const char *value,
         if (spec->kind == KIND_NUMBER && !is_number(value)) {
             strbuf_addf(msg, "option '%s' takes a whole number of at most 15 digits",
                         spec->name);
+            return GG_EINVAL;
+        }
+        if (spec->kind == KIND_CHOICE && !choice_number(spec->choices, value)) {
+            strbuf_addf(msg, "option '%s' takes one of %s", spec->name, spec->choices);
             return GG_EINVAL;
         }
         if (spec->kind == KIND_URL && !is_http_url(value)) {

@@ -23,6 +23,13 @@ enum option_id {
     OPT_LOCAL_ADDRESS,
     OPT_SESSION_CAPACITY,
     OPT_SESSION_TTL_MS,
+    OPT_MIN_BYTES_PER_SECOND,
+    OPT_MIN_SPEED_WINDOW_MS,
+    OPT_RETRY_ATTEMPTS,
+    OPT_RETRY_DEADLINE_MS,
+    OPT_RETRY_BACKOFF_MS,
+    OPT_RETRY_MAX_BACKOFF_MS,
+    OPT_LOG_LEVEL,
     OPT_COUNT
 };
 
@@ -35,6 +42,8 @@ enum option_id option_find(const char *name);
 const char *option_name(enum option_id id);
 /* The value in force: the one set, else the default (which may be NULL). */
 const char *options_get(const struct options *options, enum option_id id);
+/* The log level in force, GG_LOG_ERROR .. GG_LOG_DEBUG. */
+int options_log_level(const struct options *options);
 /* The value in force as a number, for options that hold one. */
 long long options_get_number(const struct options *options, enum option_id id);
 /* Stores the values of the options that hold keys into out (at most max);

@@ -17,6 +17,8 @@ void result_set_outcome(struct gg_result *result, int code, const char *message,
                         const char *const *secrets, size_t secret_count)
 {
     result->code = code;
+    if (code != GG_OK && result->outcome == GG_OUTCOME_SUCCEEDED)
+        result->outcome = GG_OUTCOME_NOT_APPLIED;
     free(result->message);
     result->message = code == GG_OK ? NULL : message_clean(message, secrets, secret_count);
 }
@@ -48,6 +50,16 @@ GG_EXTERN const char *gg_result_message(const gg_result *result)
 GG_EXTERN int gg_result_http_status(const gg_result *result)
 {
     return result ? result->http_status : 0;
+}
+
+GG_EXTERN int gg_result_outcome(const gg_result *result)
+{
+    return result ? result->outcome : GG_OUTCOME_NOT_APPLIED;
+}
+
+GG_EXTERN int gg_result_attempts(const gg_result *result)
+{
+    return result ? result->attempts : 0;
 }
 
 /* Only digits make an index: "+1", " 1" and "1x" name nothing. */

@@ -10,6 +10,8 @@
 struct gg_result {
     int code;
     int http_status;
+    int outcome;  /* GG_OUTCOME_* */
+    int attempts;
     char *message; /* NULL: "" on success, the code's text on failure */
     json_t *body;  /* the normalized body, or NULL */
     /* Made on first request and kept, because the strings handed out must

@@ -50,22 +50,26 @@ void strbuf_adds(struct strbuf *sb, const char *text)
     strbuf_add(sb, text, strlen(text));
 }
 
+void strbuf_vaddf(struct strbuf *sb, const char *fmt, va_list ap)
+{
+    va_list again;
+    va_copy(again, ap);
+    int need = vsnprintf(NULL, 0, fmt, ap);
+    if (need < 0)
+        sb->failed = true;
+    else if (strbuf_reserve(sb, (size_t)need)) {
+        vsnprintf(sb->data + sb->len, (size_t)need + 1, fmt, again);
+        sb->len += (size_t)need;
+    }
+    va_end(again);
+}
+
 void strbuf_addf(struct strbuf *sb, const char *fmt, ...)
 {
     va_list ap;
     va_start(ap, fmt);
-    int need = vsnprintf(NULL, 0, fmt, ap);
+    strbuf_vaddf(sb, fmt, ap);
     va_end(ap);
-    if (need < 0) {
-        sb->failed = true;
-        return;
-    }
-    if (!strbuf_reserve(sb, (size_t)need))
-        return;
-    va_start(ap, fmt);
-    vsnprintf(sb->data + sb->len, (size_t)need + 1, fmt, ap);
-    va_end(ap);
-    sb->len += (size_t)need;
 }
 
 void strbuf_add_escaped(struct strbuf *sb, const char *text)

@@ -3,6 +3,7 @@
 #ifndef GG_STRBUF_H
 #define GG_STRBUF_H
 
+#include <stdarg.h>
 #include <stdbool.h>
 #include <stddef.h>
 
@@ -17,6 +18,7 @@ void strbuf_add(struct strbuf *sb, const char *bytes, size_t len);
 void strbuf_adds(struct strbuf *sb, const char *text);
 void strbuf_addf(struct strbuf *sb, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));
+void strbuf_vaddf(struct strbuf *sb, const char *fmt, va_list ap);
 /* Appends text percent-encoded: everything but A-Z a-z 0-9 - . _ ~ */
 void strbuf_add_escaped(struct strbuf *sb, const char *text);
 /* Wipes and empties the buffer but keeps a modest allocation for reuse. */

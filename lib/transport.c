@@ -76,8 +76,12 @@ int transport_configure(struct transport *transport, const struct options *optio
     const char *value = options_get(options, id);
     CURLcode rc = CURLE_OK;
     switch (id) {
-    case OPT_TIMEOUT_MS:
-        rc = curl_easy_setopt(curl, CURLOPT_TIMEOUT_MS, (long)options_get_number(options, id));
+    case OPT_MIN_BYTES_PER_SECOND:
+        rc = curl_easy_setopt(curl, CURLOPT_LOW_SPEED_LIMIT, (long)options_get_number(options, id));
+        break;
+    case OPT_MIN_SPEED_WINDOW_MS: /* libcurl counts whole seconds */
+        rc = curl_easy_setopt(curl, CURLOPT_LOW_SPEED_TIME,
+                              (long)((options_get_number(options, id) + 999) / 1000));
         break;
     case OPT_CONNECT_TIMEOUT_MS:
         rc = curl_easy_setopt(curl, CURLOPT_CONNECTTIMEOUT_MS,
@@ -100,7 +104,7 @@ int transport_configure(struct transport *transport, const struct options *optio
     case OPT_LOCAL_ADDRESS:
         rc = curl_easy_setopt(curl, CURLOPT_INTERFACE, value);
         break;
-    default: /* keys and base URLs are read per call by request.c */
+    default: /* keys, base URLs, timeouts and retries are read per call */
         break;
     }
     if (rc == CURLE_OUT_OF_MEMORY) {
@@ -147,15 +151,18 @@ static int code_for_curl_error(CURLcode rc)
 }
 
 int transport_perform(struct transport *transport, const char *method, const char *url,
-                      const struct strbuf *form, long *http_status, struct strbuf *msg)
+                      const struct strbuf *form, long timeout_ms, bool fresh,
+                      struct exchange_facts *facts, struct strbuf *msg)
 {
     CURL *curl = transport->curl;
     strbuf_reset(&transport->body);
     transport->body_too_large = false;
     transport->curl_error[0] = '\0';
-    *http_status = 0;
+    *facts = (struct exchange_facts){.retry_after_s = -1};
 
     curl_easy_setopt(curl, CURLOPT_URL, url);
+    curl_easy_setopt(curl, CURLOPT_TIMEOUT_MS, timeout_ms);
+    curl_easy_setopt(curl, CURLOPT_FRESH_CONNECT, fresh ? 1L : 0L);
     if (strcmp(method, "POST") == 0) {
         curl_easy_setopt(curl, CURLOPT_POSTFIELDS, form->data ? form->data : "");
         curl_easy_setopt(curl, CURLOPT_POSTFIELDSIZE_LARGE, (curl_off_t)form->len);
@@ -163,7 +170,16 @@ int transport_perform(struct transport *transport, const char *method, const cha
         curl_easy_setopt(curl, CURLOPT_HTTPGET, 1L);
     }
     CURLcode rc = curl_easy_perform(curl);
-    curl_easy_getinfo(curl, CURLINFO_RESPONSE_CODE, http_status);
+    long request_size = 0;
+    curl_off_t retry_after = 0, elapsed_us = 0;
+    curl_easy_getinfo(curl, CURLINFO_RESPONSE_CODE, &facts->http_status);
+    curl_easy_getinfo(curl, CURLINFO_REQUEST_SIZE, &request_size);
+    curl_easy_getinfo(curl, CURLINFO_TOTAL_TIME_T, &elapsed_us);
+    if (curl_easy_getinfo(curl, CURLINFO_RETRY_AFTER, &retry_after) == CURLE_OK && retry_after > 0)
+        facts->retry_after_s = retry_after;
+    /* A send that failed part-way still counts: the peer may have read enough. */
+    facts->request_sent = request_size > 0 || rc == CURLE_SEND_ERROR;
+    facts->elapsed_ms = elapsed_us / 1000;
     /* The request may hold keys; the handle must not keep pointing at it. */
     curl_easy_setopt(curl, CURLOPT_URL, NULL);
     curl_easy_setopt(curl, CURLOPT_POSTFIELDS, NULL);

@@ -23,9 +23,20 @@ void transport_cleanup(struct transport *transport);
 /* Applies an option's value in force to the handle. */
 int transport_configure(struct transport *transport, const struct options *options,
                         enum option_id id, struct strbuf *msg);
-/* Sends one request. GG_OK when any HTTP response arrived (whatever its
- * status); its status is in *http_status and its body in transport->body. */
+/* What one attempt saw, besides the body. */
+struct exchange_facts {
+    long http_status;        /* 0: no response */
+    bool request_sent;       /* some bytes of the request may have reached the peer */
+    long long retry_after_s; /* the Retry-After header, -1 if none */
+    long long elapsed_ms;
+};
+
+/* Sends one request within timeout_ms, on a new connection when fresh (a
+ * reused connection that turns out dead makes libcurl send the request
+ * again, which only a read can afford). GG_OK when any HTTP response arrived
+ * (whatever its status); its body is in transport->body. */
 int transport_perform(struct transport *transport, const char *method, const char *url,
-                      const struct strbuf *form, long *http_status, struct strbuf *msg);
+                      const struct strbuf *form, long timeout_ms, bool fresh,
+                      struct exchange_facts *facts, struct strbuf *msg);
 
 #endif

@@ -408,31 +408,45 @@ static void test_broken_responses(void)
     gg_client *client = new_client();
     gg_result *result = NULL;
     const char *params[] = {"user_id", seed.user_id, "game_auth_token", seed.user_token, NULL};
+    /* authenticate is a read: a 500 is retried (3 attempts by default), a 503
+     * whose Retry-After (120 s) is past the retry deadline is not. */
     struct {
         const char *fault;
+        int count;
         int code;
         int http_status;
+        int attempts;
         const char *says;
     } cases[] = {
-        {"html", GG_EPROTOCOL, 200, "not JSON"},
-        {"empty", GG_EPROTOCOL, 200, "empty"},
-        {"wrong_shape", GG_EPROTOCOL, 200, "got a string"},
-        {"http500", GG_EHTTP, 500, "HTTP status 500"},
-        {"http503", GG_EHTTP, 503, "HTTP status 503"},
-        {"gigabyte", GG_EPROTOCOL, 200, "larger than max_response_bytes"},
+        {"html", 1, GG_EPROTOCOL, 200, 1, "not JSON"},
+        {"empty", 1, GG_EPROTOCOL, 200, 1, "empty"},
+        {"wrong_shape", 1, GG_EPROTOCOL, 200, 1, "got a string"},
+        {"http500", 3, GG_EHTTP, 500, 3, "HTTP status 500"},
+        {"http503", 1, GG_EHTTP, 503, 1, "Retry-After 120 s is past the retry deadline"},
+        {"gigabyte", 1, GG_EPROTOCOL, 200, 1, "larger than max_response_bytes"},
     };
     for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
         char control[128];
-        snprintf(control, sizeof control, "/_sandbox/fault?kind=%s&count=1", cases[i].fault);
+        snprintf(control, sizeof control, "/_sandbox/fault?kind=%s&count=%d", cases[i].fault,
+                 cases[i].count);
         CHECK_INT(sandbox_control(control), 0);
         CHECK_INT(gg_call(client, "kongregate.authenticate", params, &result), cases[i].code);
         CHECK_INT(gg_result_http_status(result), cases[i].http_status);
+        CHECK_INT(gg_result_attempts(result), cases[i].attempts);
+        CHECK_INT(gg_result_outcome(result), GG_OUTCOME_NOT_APPLIED);
         CHECK_CONTAINS(gg_result_message(result), cases[i].says);
         check_no_secret(gg_result_message(result));
         gg_result_free(result);
         /* The client is still good for the next call. */
         CHECK_INT(gg_call(client, "kongregate.authenticate", params, NULL), GG_OK);
     }
+
+    /* One 500 is healed by the second attempt. */
+    CHECK_INT(gg_client_set(client, "retry.backoff_ms", "1"), GG_OK);
+    CHECK_INT(sandbox_control("/_sandbox/fault?kind=http500&count=1"), 0);
+    CHECK_INT(gg_call(client, "kongregate.authenticate", params, &result), GG_OK);
+    CHECK_INT(gg_result_attempts(result), 2);
+    gg_result_free(result);
 
     CHECK_INT(gg_client_set(client, "max_response_bytes", "10"), GG_OK);
     CHECK_INT(gg_call(client, "kongregate.authenticate", params, NULL), GG_EPROTOCOL);

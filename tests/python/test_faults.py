@@ -11,16 +11,17 @@ def authenticate(client, sandbox):
     return client.call("kongregate.authenticate", user_id=user_id, game_auth_token=token)
 
 
-@pytest.mark.parametrize("fault, error, status, says", [
-    ("html", gamegate.ProtocolError, 200, "not JSON"),
-    ("empty", gamegate.ProtocolError, 200, "empty"),
-    ("wrong_shape", gamegate.ProtocolError, 200, "got a string"),
-    ("http500", gamegate.HTTPError, 500, "HTTP status 500"),
-    ("http503", gamegate.HTTPError, 503, "HTTP status 503"),
-    ("gigabyte", gamegate.ProtocolError, 200, "larger than max_response_bytes"),
+@pytest.mark.parametrize("fault, count, error, status, says", [
+    ("html", 1, gamegate.ProtocolError, 200, "not JSON"),
+    ("empty", 1, gamegate.ProtocolError, 200, "empty"),
+    ("wrong_shape", 1, gamegate.ProtocolError, 200, "got a string"),
+    ("http500", 3, gamegate.HTTPError, 500, "HTTP status 500"),
+    ("http503", 1, gamegate.HTTPError, 503, "HTTP status 503"),
+    ("gigabyte", 1, gamegate.ProtocolError, 200, "larger than max_response_bytes"),
 ])
-def test_broken_response(client, sandbox, assert_no_secret, fault, error, status, says):
-    sandbox.fault(fault)
+def test_broken_response(client, sandbox, assert_no_secret, fault, count, error, status, says):
+    client.set("retry.backoff_ms", 1)
+    sandbox.fault(fault, count)
     with pytest.raises(error) as caught:
         authenticate(client, sandbox)
     assert type(caught.value) is error
@@ -42,10 +43,12 @@ def test_unreachable_server(sandbox, assert_no_secret):
 
 def test_slow_response_times_out(client, sandbox, assert_no_secret):
     client.set("timeout_ms", 200)
-    sandbox.fault("slow")
+    client.set("retry.backoff_ms", 1)
+    sandbox.fault("slow", 3)  # a read: each of its 3 attempts times out
     with pytest.raises(gamegate.Timeout) as caught:
         authenticate(client, sandbox)
     assert isinstance(caught.value, TimeoutError)
+    assert "after 3 attempts" in str(caught.value)
     assert_no_secret(str(caught.value))
     client.set("timeout_ms", None)
     assert authenticate(client, sandbox)["success"] is True
