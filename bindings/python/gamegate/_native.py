@@ -15,6 +15,9 @@ enum gg_param_flag {
     GG_PARAM_COUNT = 16, GG_PARAM_PATH = 32, GG_PARAM_FROM_OPTION = 64,
     GG_PARAM_FROM_SESSION = 128
 };
+enum gg_outcome { GG_OUTCOME_SUCCEEDED = 0, GG_OUTCOME_NOT_APPLIED = 1, GG_OUTCOME_UNKNOWN = 2 };
+enum gg_log_level { GG_LOG_ERROR = 1, GG_LOG_WARNING = 2, GG_LOG_INFO = 3, GG_LOG_DEBUG = 4 };
+typedef void (*gg_log_fn)(void *userdata, int level, const char *message);
 typedef struct gg_client gg_client;
 typedef struct gg_result gg_result;
 
@@ -29,6 +32,9 @@ int gg_call(gg_client *client, const char *endpoint, const char *const *params,
 int gg_result_code(const gg_result *result);
 const char *gg_result_message(const gg_result *result);
 int gg_result_http_status(const gg_result *result);
+int gg_result_outcome(const gg_result *result);
+int gg_result_attempts(const gg_result *result);
+int gg_client_set_log(gg_client *client, gg_log_fn fn, void *userdata);
 const char *gg_result_get(const gg_result *result, const char *path);
 size_t gg_result_count(const gg_result *result, const char *path);
 const char *gg_result_json(const gg_result *result);

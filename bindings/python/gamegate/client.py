@@ -1,12 +1,16 @@
 """The pythonic layer: Client and Result over the C handles."""
 
 import json
+import logging
 import threading
 import urllib.parse
 
 from ._native import ffi, lib, text
 from .endpoints import SERVICES
-from .errors import InvalidArgument, NotFound, OutOfMemory, error_for
+from .errors import OUTCOMES, InvalidArgument, NotFound, OutOfMemory, error_for
+
+LOG_LEVELS = {lib.GG_LOG_ERROR: logging.ERROR, lib.GG_LOG_WARNING: logging.WARNING,
+              lib.GG_LOG_INFO: logging.INFO, lib.GG_LOG_DEBUG: logging.DEBUG}
 
 
 def _encode(name, value):
@@ -43,8 +47,9 @@ def check(code, out, endpoint=None):
         raise OutOfMemory(text(lib.gg_strerror(code)), code=code, endpoint=endpoint)
     result = Result(endpoint, out[0])
     if code != lib.GG_OK:
-        raise error_for(code, text(lib.gg_result_message(result._ptr)),
-                        result.http_status, result.text, endpoint)
+        raise error_for(code, text(lib.gg_result_message(result._ptr)), result.http_status,
+                        result.text, endpoint, lib.gg_result_outcome(result._ptr),
+                        result.attempts)
     return result
 
 
@@ -135,6 +140,14 @@ class Result:
         return lib.gg_result_http_status(self._ptr)
 
     @property
+    def attempts(self):
+        return lib.gg_result_attempts(self._ptr)
+
+    @property
+    def outcome(self):
+        return OUTCOMES[lib.gg_result_outcome(self._ptr)]
+
+    @property
     def text(self):
         """The normalized body as compact JSON text ("" if there was none)."""
         return text(lib.gg_result_json(self._ptr))
@@ -170,9 +183,11 @@ class Client:
     calls on it take turns (the C handle serves one call at a time); use one
     Client per thread for parallel calls."""
 
-    def __init__(self, options=None, *, sessions_from=None, **kwargs):
+    def __init__(self, options=None, *, sessions_from=None, log=None, **kwargs):
         """Options as nested dicts or dotted names; sessions_from=another Client
-        shares that client's session store (thread-safe) with this one."""
+        shares that client's session store (thread-safe) with this one; log is
+        a logging.Logger (or a callable taking level and message) that receives
+        the library's log lines, already cleaned of secrets."""
         out = ffi.new("gg_client **")
         code = lib.gg_client_new(out)
         if code != lib.GG_OK:
@@ -186,6 +201,22 @@ class Client:
             lib.gg_client_share_sessions(self._ptr, sessions_from._ptr)
         for service, cls in SERVICES.items():
             setattr(self, service, cls(self, service))
+        self._log_callback = None
+        if log is not None:
+            self._set_log(log)
+
+    def _set_log(self, log):
+        deliver = log.log if isinstance(log, logging.Logger) else log
+
+        @ffi.callback("void(void *, int, const char *)")
+        def on_line(userdata, level, message):
+            try:
+                deliver(LOG_LEVELS.get(level, logging.INFO), text(message))
+            except Exception:  # an exception must not unwind through C
+                pass
+
+        self._log_callback = on_line  # kept alive as long as C may call it
+        lib.gg_client_set_log(self._ptr, on_line, ffi.NULL)
 
     def set(self, option, value):
         """Sets an option by name (None restores its default)."""

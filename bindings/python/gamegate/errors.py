@@ -8,14 +8,21 @@ import json
 from ._native import lib
 
 
+OUTCOMES = {lib.GG_OUTCOME_SUCCEEDED: "succeeded", lib.GG_OUTCOME_NOT_APPLIED: "not_applied",
+            lib.GG_OUTCOME_UNKNOWN: "unknown"}
+
+
 class Error(Exception):
     """A gamegate failure: `code` (a GG_E* number), `message` (never holding
     a key or token), `http_status` (0 if no response), `fields` (the
-    service's own response body, parsed, or None), `endpoint`."""
+    service's own response body, parsed, or None), `endpoint`, `attempts`,
+    and `outcome`: "not_applied" (safe to send again) or "unknown" (a state
+    change may have happened: reconcile, e.g. with user_items, first)."""
 
     code = None
 
-    def __init__(self, message, code=None, http_status=0, fields=None, endpoint=None):
+    def __init__(self, message, code=None, http_status=0, fields=None, endpoint=None,
+                 outcome="not_applied", attempts=0):
         super().__init__(message)
         self.message = message
         if code is not None:
@@ -23,6 +30,8 @@ class Error(Exception):
         self.http_status = http_status
         self.fields = fields
         self.endpoint = endpoint
+        self.outcome = outcome
+        self.attempts = attempts
 
     def __str__(self):
         return self.message
@@ -86,7 +95,8 @@ _BY_CODE = {cls.code: cls for cls in (
     ProtocolError, ServiceError, AuthenticationError, AccessDenied, SignatureError, NotFound)}
 
 
-def error_for(code, message, http_status=0, body=None, endpoint=None):
+def error_for(code, message, http_status=0, body=None, endpoint=None, outcome=None,
+              attempts=0):
     fields = None
     if body:
         try:
@@ -94,4 +104,5 @@ def error_for(code, message, http_status=0, body=None, endpoint=None):
         except ValueError:
             fields = None
     cls = _BY_CODE.get(code, Error)
-    return cls(message, code=code, http_status=http_status, fields=fields, endpoint=endpoint)
+    return cls(message, code=code, http_status=http_status, fields=fields, endpoint=endpoint,
+               outcome=OUTCOMES.get(outcome, "not_applied"), attempts=attempts)

@@ -1,7 +1,9 @@
 import argparse
 import signal
+import ssl
 import sys
 
+from .faults import KINDS, parse_option
 from .server import SandboxServer
 from .state import SEED_PATH
 
@@ -14,9 +16,23 @@ def main():
     parser.add_argument("--port", type=int, default=8080, help="port; 0 picks a free one")
     parser.add_argument("--data", default=SEED_PATH, help="seed data (JSON)")
     parser.add_argument("--verbose", action="store_true", help="log each request's path")
+    parser.add_argument("--fault", action="append", default=[], metavar="KIND[:COUNT][@PATH]",
+                        help="break the next COUNT requests (to PATH); kinds: "
+                             + ", ".join(sorted(KINDS)))
+    parser.add_argument("--tls-cert", help="serve HTTPS with this certificate chain (PEM)")
+    parser.add_argument("--tls-key", help="the certificate's private key (PEM)")
     args = parser.parse_args()
 
-    server = SandboxServer((args.host, args.port), args.data, args.verbose)
+    context = None
+    if args.tls_cert:
+        context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+        context.load_cert_chain(args.tls_cert, args.tls_key)
+    server = SandboxServer((args.host, args.port), args.data, args.verbose, context)
+    for option in args.fault:
+        try:
+            server.faults.schedule(*parse_option(option))
+        except ValueError as e:
+            parser.error("--fault %s: %s" % (option, e))
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
     print("gamegate sandbox listening on %s (data: %s)" % (server.url, args.data), flush=True)
     try:

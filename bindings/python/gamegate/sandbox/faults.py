@@ -1,21 +1,33 @@
-"""Broken answers on demand: a test (or a user, with /_sandbox/fault) asks
-that the next N service requests get one of these instead of the real reply."""
+"""Broken answers on demand: a test, or a user with --fault or POST
+/_sandbox/fault, asks that the next N requests (all, or those to one path)
+get one of these instead of the real reply."""
 
+import socket
+import struct
 import threading
 import time
 
 HTML_PAGE = (b"<!DOCTYPE html><html><head><title>We'll be right back</title></head>"
              b"<body><h1>Scheduled maintenance</h1></body></html>")
+SUCCESS = b'{"success":true,"padding":"' + b"x" * 200 + b'"}'
 
 
-def send(handler, status, body, content_type, extra_headers=()):
+def send(handler, status, body, content_type="application/json", extra_headers=(),
+         length=None):
     handler.send_response(status)
     handler.send_header("Content-Type", content_type)
-    handler.send_header("Content-Length", str(len(body)))
+    handler.send_header("Content-Length", str(len(body) if length is None else length))
     for name, value in extra_headers:
         handler.send_header(name, value)
     handler.end_headers()
     handler.wfile.write(body)
+
+
+def reset(handler):
+    """Closes with a TCP RST rather than a clean FIN."""
+    handler.close_connection = True
+    handler.connection.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
+    handler.connection.close()
 
 
 def html(handler):
@@ -23,11 +35,27 @@ def html(handler):
 
 
 def empty(handler):
-    send(handler, 200, b"", "application/json")
+    send(handler, 200, b"")
 
 
 def wrong_shape(handler):
-    send(handler, 200, b'"a string where an object belongs"', "application/json")
+    send(handler, 200, b'"a string where an object belongs"')
+
+
+def array(handler):
+    send(handler, 200, b'[{"success":true},{"success":true}]')
+
+
+def null(handler):
+    send(handler, 200, b"null")
+
+
+def invalid_utf8(handler):
+    send(handler, 200, b'{"success":true,"username":"\xff\xfe\xc3"}')
+
+
+def deep_nesting(handler):
+    send(handler, 200, b"[" * 100000 + b"]" * 100000)
 
 
 def http500(handler):
@@ -36,6 +64,29 @@ def http500(handler):
 
 def http503(handler):
     send(handler, 503, HTML_PAGE, "text/html", [("Retry-After", "120")])
+
+
+def http503_soon(handler):
+    send(handler, 503, HTML_PAGE, "text/html", [("Retry-After", "1")])
+
+
+def reset_before_body(handler):
+    reset(handler)
+
+
+def reset_mid_body(handler):
+    handler.send_response(200)
+    handler.send_header("Content-Type", "application/json")
+    handler.send_header("Content-Length", str(len(SUCCESS)))
+    handler.end_headers()
+    handler.wfile.write(SUCCESS[:len(SUCCESS) // 2])
+    reset(handler)
+
+
+def truncated(handler):
+    """Promises more than it sends, then closes cleanly."""
+    handler.close_connection = True
+    send(handler, 200, SUCCESS[:40], length=len(SUCCESS))
 
 
 def gigabyte(handler):
@@ -59,35 +110,77 @@ def gigabyte(handler):
 def slow(handler):
     """Answers after 3 s: far beyond any timeout a test sets."""
     time.sleep(3)
-    send(handler, 200, b'{"success":true}', "application/json")
+    send(handler, 200, b'{"success":true}')
 
 
-KINDS = {"slow": slow, "html": html, "empty": empty, "wrong_shape": wrong_shape,
-         "http500": http500, "http503": http503, "gigabyte": gigabyte}
+def trickle(handler):
+    """A byte every half second: alive, but below any sane minimum speed."""
+    handler.close_connection = True
+    handler.send_response(200)
+    handler.send_header("Content-Type", "application/json")
+    handler.send_header("Content-Length", str(len(SUCCESS)))
+    handler.end_headers()
+    try:
+        for byte in SUCCESS[:60]:
+            handler.wfile.write(bytes([byte]))
+            time.sleep(0.5)
+    except (BrokenPipeError, ConnectionResetError):
+        pass
+
+
+def redirect_other_host(handler):
+    send(handler, 302, b"", extra_headers=[
+        ("Location", "http://gamegate-redirect.invalid" + handler.path.split("?")[0])])
+
+
+def redirect_loop(handler):
+    send(handler, 302, b"", extra_headers=[("Location", handler.path)])
+
+
+def apply_then_drop(handler):
+    """The request has been carried out (see APPLIED_FIRST); the answer never comes."""
+    reset(handler)
+
+
+KINDS = {f.__name__: f for f in (
+    html, empty, wrong_shape, array, null, invalid_utf8, deep_nesting, http500, http503,
+    http503_soon, reset_before_body, reset_mid_body, truncated, gigabyte, slow, trickle,
+    redirect_other_host, redirect_loop, apply_then_drop)}
+# These run after the real handler has changed the sandbox's state.
+APPLIED_FIRST = {"apply_then_drop"}
 
 
 class Faults:
     def __init__(self):
         self.lock = threading.Lock()
-        self.pending = []  # [kind, remaining]
+        self.pending = []  # [kind, remaining, path or None]
 
-    def schedule(self, kind, count):
+    def schedule(self, kind, count=1, path=None):
         if kind not in KINDS:
             raise ValueError("unknown fault %r; known: %s" % (kind, ", ".join(sorted(KINDS))))
+        if count < 1:
+            raise ValueError("count must be at least 1")
         with self.lock:
-            self.pending.append([kind, count])
+            self.pending.append([kind, count, path or None])
 
     def clear(self):
         with self.lock:
             self.pending = []
 
-    def take(self):
-        """The fault the next request gets, or None."""
+    def take(self, path):
+        """(kind, fault) for the next request to path, or None."""
         with self.lock:
-            if not self.pending:
-                return None
-            entry = self.pending[0]
-            entry[1] -= 1
-            if entry[1] <= 0:
-                self.pending.pop(0)
-            return KINDS[entry[0]]
+            for entry in self.pending:
+                if entry[2] in (None, path):
+                    entry[1] -= 1
+                    if entry[1] <= 0:
+                        self.pending.remove(entry)
+                    return entry[0], KINDS[entry[0]]
+        return None
+
+
+def parse_option(text):
+    """--fault KIND[:COUNT][@PATH] -> (kind, count, path)"""
+    spec, _, path = text.partition("@")
+    kind, _, count = spec.partition(":")
+    return kind, int(count or 1), path or None

@@ -1,7 +1,8 @@
 """HTTP plumbing of the sandbox: parameters from the query, a form or a JSON
 body; routes of both back ends; JSONP; and controls for tests and users:
   POST /_sandbox/reset                      back to the seed data, no faults
-  POST /_sandbox/fault?kind=K&count=N       the next N service requests get fault K
+  POST /_sandbox/fault?kind=K&count=N[&path=P]  the next N service requests (to path P)
+                                            get fault K (see faults.py)
   POST /_sandbox/barrier?parties=N&timeout=S  hold the next N requests until all arrive
   POST /_sandbox/purchase  (api_key, buyer_id, callback_url[, recipient_id, order_info,
                             forge=1]) play Kongregate's side of a purchase toward a game
@@ -14,7 +15,7 @@ import urllib.parse
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 from . import kickapps, kongregate, portal
-from .faults import Faults
+from .faults import APPLIED_FIRST, Faults
 from .state import State
 
 MAX_REQUEST_BYTES = 1 << 20
@@ -147,14 +148,16 @@ class Handler(BaseHTTPRequestHandler):
                 captured = None
             if captured is None:
                 continue
-            fault = self.server.faults.take()
-            if fault:
-                return fault(self)
+            fault = self.server.faults.take(raw_path)
+            if fault and fault[0] not in APPLIED_FIRST:
+                return fault[1](self)
             if not self.server.barrier.pass_through():
                 return self.reply(500, {"success": False, "error": 500,
                                         "error_description": "sandbox barrier timed out"})
             request = Request(self.command, raw_path, params, self.client_address[0])
             status, body = handler(self.server.state, request, **captured)
+            if fault:
+                return fault[1](self)
             callback = params.get("callback") if jsonp else None
             return self.reply(status, body, callback)
         self.reply(404, {"success": False, "error": 404, "error_description": "Not found"})
@@ -166,7 +169,8 @@ class Handler(BaseHTTPRequestHandler):
             return self.reply(200, {"success": True})
         if path == "/_sandbox/fault":
             try:
-                self.server.faults.schedule(params.get("kind", ""), int(params.get("count", "1")))
+                self.server.faults.schedule(params.get("kind", ""), int(params.get("count", "1")),
+                                            params.get("path"))
             except ValueError as e:
                 return self.reply(400, {"success": False, "error": 400,
                                         "error_description": str(e)})
@@ -185,15 +189,19 @@ class SandboxServer(ThreadingHTTPServer):
     daemon_threads = True
     allow_reuse_address = True
 
-    def __init__(self, address, data_path=None, verbose=False):
+    def __init__(self, address, data_path=None, verbose=False, tls_context=None):
         super().__init__(address, Handler)
         self.state = State(data_path) if data_path else State()
         self.routes = compile_routes()
         self.barrier = Barrier()
         self.faults = Faults()
         self.verbose = verbose
+        self.scheme = "http"
+        if tls_context:
+            self.socket = tls_context.wrap_socket(self.socket, server_side=True)
+            self.scheme = "https"
 
     @property
     def url(self):
         host, port = self.server_address[:2]
-        return "http://%s:%d" % (host, port)
+        return "%s://%s:%d" % (self.scheme, host, port)
