@@ -70,11 +70,13 @@ class Sandbox:
         return values
 
 
-def start_sandbox(data=None):
+def start_sandbox(data=None, tls=None):
+    """A sandbox process on a free port; tls=(cert, key) serves HTTPS."""
     env = dict(os.environ, PYTHONPATH=os.path.join(ROOT, "bindings", "python"))
     data = data or os.path.join(ROOT, "bindings", "python", "gamegate", "sandbox", "seed.json")
+    extra = ["--tls-cert", tls[0], "--tls-key", tls[1]] if tls else []
     process = subprocess.Popen(
-        [sys.executable, "-m", "gamegate.sandbox", "--port", "0", "--data", data],
+        [sys.executable, "-m", "gamegate.sandbox", "--port", "0", "--data", data] + extra,
         stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, env=env)
     line = process.stdout.readline()
     if "listening on" not in line:
