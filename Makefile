@@ -34,8 +34,9 @@ OBJECTS := $(SOURCES:lib/%.c=$(B)/obj/%.o)
 ASAN_OBJECTS := $(SOURCES:lib/%.c=$(B)/asan/obj/%.o)
 C_TESTS := test_api test_dlopen test_units
 
-.PHONY: all deps lib demo test test-exports test-install test-c test-valgrind test-python \
-        test-asan install uninstall clean
+.PHONY: all deps lib demo test test-exports test-install test-oom test-c test-valgrind test-python \
+        test-asan install uninstall clean \
+        fuzz deps-fuzz
 
 all: lib
 
@@ -76,6 +77,7 @@ TEST_HELPERS := tests/c/check.h tests/c/sandbox.h tests/c/sandbox.c
 $(B)/tests/test_api: tests/c/test_api.c $(TEST_HELPERS) $(B)/lib/$(SONAME)
 $(B)/tests/test_dlopen: tests/c/test_dlopen.c $(TEST_HELPERS) $(B)/lib/$(SONAME)
 $(B)/tests/test_units: tests/c/test_units.c $(TEST_HELPERS) $(OBJECTS)
+$(B)/tests/test_oom: tests/c/test_oom.c $(TEST_HELPERS) $(B)/lib/$(SONAME)
 $(B)/asan/tests/test_api: tests/c/test_api.c $(TEST_HELPERS) $(B)/asan/lib/$(SONAME)
 $(B)/asan/tests/test_dlopen: tests/c/test_dlopen.c $(TEST_HELPERS) $(B)/asan/lib/$(SONAME)
 $(B)/asan/tests/test_units: tests/c/test_units.c $(TEST_HELPERS) $(ASAN_OBJECTS)
@@ -86,6 +88,10 @@ link_test = $(CC) $(TEST_CFLAGS) $(2) -o $@ $< tests/c/sandbox.c $(1) $(PKG_LIBS
 $(B)/tests/test_api $(B)/asan/tests/test_api:
 	@mkdir -p $(@D)
 	$(call link_test,-L$(dir $(@D))lib $(RPATH) -lgamegate,$(if $(findstring asan,$@),$(SANITIZE)))
+# -rdynamic: its malloc must replace the libraries' too.
+$(B)/tests/test_oom:
+	@mkdir -p $(@D)
+	$(call link_test,-L$(dir $(@D))lib $(RPATH) -lgamegate,-rdynamic)
 $(B)/tests/test_dlopen $(B)/asan/tests/test_dlopen:
 	@mkdir -p $(@D)
 	$(call link_test,,$(if $(findstring asan,$@),$(SANITIZE)))
@@ -125,7 +131,45 @@ test-asan: $(C_TESTS:%=$(B)/asan/tests/%) $(B)/asan/lib/$(SONAME)
 	  LD_PRELOAD="$$($(CC) -print-file-name=libasan.so) $$($(CC) -print-file-name=libubsan.so)" \
 	  ASAN_OPTIONS=detect_leaks=0 $(PYTEST)
 
-test: test-exports test-install test-c test-valgrind test-python test-asan
+# Not under valgrind or ASan: it replaces malloc itself, as they do.
+test-oom: $(B)/tests/test_oom
+	GG_LIBRARY=$(B)/lib/$(SONAME) $(WITH_SANDBOX) $(B)/tests/test_oom
+
+test: test-exports test-install test-oom test-c test-valgrind test-python test-asan
+
+# --- fuzzing: libFuzzer targets on an ASan + UBSan build (clang) -----------
+
+FUZZ_SECONDS ?= 30
+FUZZ_TARGETS := fuzz_response fuzz_callback fuzz_request
+FUZZ_CC ?= clang
+FUZZ_SANITIZE := -fsanitize=address,undefined -fno-sanitize-recover=all
+FUZZ_OBJECTS := $(SOURCES:lib/%.c=$(B)/fuzz/obj/%.o)
+
+deps-fuzz:
+	@tools/ensure-deps fuzz
+
+$(B)/fuzz/obj/%.o: lib/%.c $(HEADERS) | deps-fuzz
+	@mkdir -p $(@D)
+	$(FUZZ_CC) $(ALL_CFLAGS) -O1 -fsanitize=fuzzer-no-link $(FUZZ_SANITIZE) -c $< -o $@
+
+$(B)/fuzz/%: tests/fuzz/%.c $(FUZZ_OBJECTS)
+	$(FUZZ_CC) $(ALL_CFLAGS) -O1 -Ilib -fsanitize=fuzzer $(FUZZ_SANITIZE) -o $@ $< \
+	  $(FUZZ_OBJECTS) $(PKG_LIBS)
+
+# Each target runs FUZZ_SECONDS on a scratch corpus grown from the committed
+# seeds; any crash, leak or sanitizer report fails the target.
+fuzz: $(FUZZ_TARGETS:%=$(B)/fuzz/%)
+	@for t in $(FUZZ_TARGETS); do \
+	  name=$${t#fuzz_}; corpus=$(B)/fuzz/corpus/$$name; log=$(B)/fuzz/$$t.log; \
+	  mkdir -p $$corpus; \
+	  if ! $(B)/fuzz/$$t -max_total_time=$(FUZZ_SECONDS) -timeout=10 -rss_limit_mb=2048 \
+	       -print_final_stats=1 -artifact_prefix=$(B)/fuzz/$$t- $$corpus \
+	       tests/fuzz/seeds/$$name >$$log 2>&1; then \
+	    tail -n 40 $$log; echo "fuzz: $$t found a problem (input saved as $(B)/fuzz/$$t-*)"; \
+	    exit 1; fi; \
+	  echo "fuzz: $$t: $$(sed -n 's/^stat::number_of_executed_units: *//p' $$log) executions" \
+	    "in $(FUZZ_SECONDS) s, $$(ls $$corpus | wc -l) corpus entries, no findings"; \
+	done
 
 # --- the demo: a game server's login flow against the sandbox ---------------
 

@@ -10,6 +10,7 @@
 #include "session.h"
 
 #include <errno.h>
+#include <openssl/err.h>
 #include <openssl/rand.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -70,14 +71,6 @@ static const char *body_text(const json_t *body, const char *name, char *scratch
     return json_string_value(value);
 }
 
-static void remember_as(struct session_store *store, const char *service, const char *site,
-                        const char *who, const struct session_data *data)
-{
-    char key[SESSION_KEY_MAX];
-    if (who && session_key(key, service, site, who))
-        session_remember(store, key, data);
-}
-
 /* What a successful call teaches the session store. */
 static void learn(struct session_store *store, const struct endpoint *endpoint,
                   const struct request *req, const json_t *body)
@@ -88,7 +81,7 @@ static void learn(struct session_store *store, const struct endpoint *endpoint,
         data.user_id = (char *)request_value(req, endpoint, "user_id");
         data.username = (char *)json_string_value(json_object_get(body, "username"));
         data.token = (char *)request_value(req, endpoint, "game_auth_token");
-        remember_as(store, "kongregate", NULL, data.user_id, &data);
+        session_remember(store, "kongregate", &data);
     } else if (endpoint->remembers == REMEMBERS_KICKAPPS_TOKEN) {
         data.site = (char *)request_value(req, endpoint, "as");
         data.user_id = (char *)body_text(body, "userId", user_id, sizeof user_id);
@@ -96,10 +89,8 @@ static void learn(struct session_store *store, const struct endpoint *endpoint,
         data.token = (char *)json_string_value(json_object_get(body, "TOKEN"));
         data.privileges = (char *)json_string_value(json_object_get(body, "PRIVILEGES"));
         data.method = (char *)json_string_value(json_object_get(body, "METHOD"));
-        if (!data.token)
-            return;
-        remember_as(store, "kickapps", data.site, data.username, &data);
-        remember_as(store, "kickapps", data.site, data.user_id, &data);
+        if (data.token)
+            session_remember(store, "kickapps", &data);
     }
 }
 
@@ -141,10 +132,14 @@ static int outcome_of(const struct endpoint *endpoint, int code, const struct ex
         return GG_OUTCOME_SUCCEEDED;
     if (endpoint->retry_safe || !facts->request_sent)
         return GG_OUTCOME_NOT_APPLIED;
-    bool answered = facts->http_status >= 200 && facts->http_status <= 299 &&
-                    (code == GG_ESERVICE || code == GG_EAUTH || code == GG_EDENIED);
-    /* 503 is the documented "scheduled downtime": nothing was done. */
-    return answered || facts->http_status == 503 ? GG_OUTCOME_NOT_APPLIED : GG_OUTCOME_UNKNOWN;
+    long status = facts->http_status;
+    bool refused = status >= 200 && status <= 299 &&
+                   (code == GG_ESERVICE || code == GG_EAUTH || code == GG_EDENIED);
+    /* A redirect or a 4xx was not carried out; 503 is the documented
+     * "scheduled downtime". Any other 5xx, or no complete answer, may hide
+     * a change that was made. */
+    bool not_done = (status >= 300 && status <= 499) || status == 503;
+    return refused || not_done ? GG_OUTCOME_NOT_APPLIED : GG_OUTCOME_UNKNOWN;
 }
 
 static bool worth_retrying(int code, const struct exchange_facts *facts)
@@ -153,7 +148,8 @@ static bool worth_retrying(int code, const struct exchange_facts *facts)
            (code == GG_EHTTP && facts->http_status >= 500);
 }
 
-/* Capped exponential backoff with jitter: half the step, plus up to half again. */
+/* Capped exponential backoff with jitter: half the step, plus up to half
+ * again. Options are bounded (options.c), so nothing here overflows. */
 static long long backoff_ms(const struct options *options, int attempt)
 {
     long long step = options_get_number(options, OPT_RETRY_BACKOFF_MS);
@@ -162,9 +158,34 @@ static long long backoff_ms(const struct options *options, int attempt)
         step *= 2;
     if (step > cap)
         step = cap;
-    unsigned int noise = 0;
-    RAND_bytes((unsigned char *)&noise, sizeof noise);
-    return step / 2 + (step > 1 ? (long long)(noise % (unsigned)(step / 2 + 1)) : 0);
+    unsigned long long noise = 0;
+    if (RAND_bytes((unsigned char *)&noise, sizeof noise) != 1)
+        ERR_clear_error();
+    return step / 2 + (long long)(noise % ((unsigned long long)step / 2 + 1));
+}
+
+/* How long to wait before the next attempt, or -1 for none: Retry-After is
+ * honoured up to the deadline (without one, up to retry.max_backoff_ms). */
+static long long next_wait_ms(const struct options *options, int attempt,
+                              const struct exchange_facts *facts, long long deadline,
+                              struct strbuf *msg)
+{
+    if (facts->retry_after_s < 0) {
+        long long wait = backoff_ms(options, attempt);
+        return deadline && now_ms() + wait >= deadline ? -1 : wait;
+    }
+    long long limit = deadline ? deadline - now_ms()
+                               : options_get_number(options, OPT_RETRY_MAX_BACKOFF_MS);
+    if (facts->retry_after_s > limit / 1000) {
+        strbuf_addf(msg, "; Retry-After %lld s is past the retry deadline", facts->retry_after_s);
+        return -1;
+    }
+    return facts->retry_after_s * 1000;
+}
+
+static const char *text_of(const struct strbuf *sb)
+{
+    return sb->data && !sb->failed ? sb->data : "out of memory";
 }
 
 static int send_with_retries(struct call *call, struct strbuf *msg)
@@ -175,12 +196,14 @@ static int send_with_retries(struct call *call, struct strbuf *msg)
     long long timeout = options_get_number(options, OPT_TIMEOUT_MS);
     long long deadline_span = options_get_number(options, OPT_RETRY_DEADLINE_MS);
     long long deadline = deadline_span ? now_ms() + deadline_span : 0;
-    long long attempts = endpoint->retry_safe ? options_get_number(options, OPT_RETRY_ATTEMPTS) : 1;
+    int attempts = endpoint->retry_safe ? (int)options_get_number(options, OPT_RETRY_ATTEMPTS) : 1;
     size_t prefix = msg->len;
     struct exchange_facts facts = {0};
     int code = GG_OK;
     for (int attempt = 1;; attempt++) {
         msg->len = prefix;
+        if (msg->data)
+            msg->data[prefix] = '\0';
         json_decref(call->result->body);
         call->result->body = NULL;
         long long limit = timeout;
@@ -198,16 +221,11 @@ static int send_with_retries(struct call *call, struct strbuf *msg)
                    client->transport.body.len, facts.elapsed_ms);
         if (code == GG_OK || attempt >= attempts || !worth_retrying(code, &facts))
             break;
-        long long wait = facts.retry_after_s >= 0 ? facts.retry_after_s * 1000
-                                                  : backoff_ms(options, attempt);
-        if (deadline && now_ms() + wait >= deadline) {
-            if (facts.retry_after_s >= 0)
-                strbuf_addf(msg, "; Retry-After %lld s is past the retry deadline",
-                            facts.retry_after_s);
+        long long wait = next_wait_ms(options, attempt, &facts, deadline, msg);
+        if (wait < 0)
             break;
-        }
         client_log(client, GG_LOG_WARNING, call->secrets, call->secret_count,
-                   "%s; retrying in %lld ms", msg->data, wait);
+                   "%s; retrying in %lld ms", text_of(msg), wait);
         sleep_ms(wait);
     }
     if (call->result->attempts > 1)
@@ -216,8 +234,10 @@ static int send_with_retries(struct call *call, struct strbuf *msg)
     return code;
 }
 
+/* The call's own secrets, before anything is logged, and the client's keys. */
 static void collect_secrets(struct call *call)
 {
+    call->secret_count = 0;
     for (size_t i = 0; i < call->req.secret_count; i++)
         call->secrets[call->secret_count++] = call->req.secrets[i];
     if (call->client)
@@ -229,7 +249,8 @@ static void collect_secrets(struct call *call)
 static void finish(struct call *call, int code, const struct strbuf *msg)
 {
     struct gg_result *result = call->result;
-    collect_secrets(call);
+    if (!call->secret_count)
+        collect_secrets(call);
     result_set_outcome(result, code, msg->failed || !msg->data ? gg_strerror(code) : msg->data,
                        call->secrets, call->secret_count);
     if (!call->client)
@@ -265,12 +286,16 @@ GG_EXTERN int gg_call(gg_client *client, const char *endpoint_name, const char *
         strbuf_adds(&msg, "client is NULL");
         code = GG_EINVAL;
     } else if (!call.endpoint) {
-        strbuf_addf(&msg, "unknown endpoint '%s'", endpoint_name ? endpoint_name : "(null)");
+        if (endpoint_name && message_may_quote(endpoint_name))
+            strbuf_addf(&msg, "unknown endpoint '%s'", endpoint_name);
+        else
+            strbuf_adds(&msg, "unknown endpoint (name not shown: it does not look like one)");
         code = GG_EINVAL;
     } else {
         strbuf_addf(&msg, "%s: ", call.endpoint->name);
         code = request_build(&call.req, call.endpoint, &client->options, client->sessions,
                              params, &msg);
+        collect_secrets(&call);
         if (code == GG_OK)
             code = send_with_retries(&call, &msg);
         if (code == GG_OK && call.endpoint->remembers != REMEMBERS_NOTHING)

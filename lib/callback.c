@@ -1,12 +1,14 @@
 /* Kongregate's callbacks to the game: verifying them, and building replies. */
 #include "client.h"
 #include "gamegate.h"
+#include "json_safe.h"
 #include "result.h"
 #include "session.h"
 #include "strbuf.h"
 
 #include <curl/curl.h>
 #include <openssl/crypto.h>
+#include <openssl/err.h>
 #include <openssl/evp.h>
 #include <openssl/hmac.h>
 #include <stdlib.h>
@@ -27,42 +29,51 @@ static bool is_b64url(const char *text, size_t len)
     return len % 4 != 1; /* no base64 text leaves a single character over */
 }
 
-static void sign(const char *key, const char *payload, size_t payload_len,
+/* false when OpenSSL could not compute it (it allocates). */
+static bool sign(const char *key, const char *payload, size_t payload_len,
                  char out[SIGNATURE_B64URL_LEN + 1])
 {
     unsigned char mac[EVP_MAX_MD_SIZE];
     unsigned int mac_len = 0;
-    HMAC(EVP_sha256(), key, (int)strlen(key), (const unsigned char *)payload, payload_len, mac,
-         &mac_len);
+    if (!HMAC(EVP_sha256(), key, (int)strlen(key), (const unsigned char *)payload, payload_len,
+              mac, &mac_len) ||
+        mac_len != 32) {
+        ERR_clear_error(); /* leave nothing in the application's OpenSSL error queue */
+        return false;
+    }
     unsigned char b64[4 * ((EVP_MAX_MD_SIZE + 2) / 3) + 1];
     EVP_EncodeBlock(b64, mac, (int)mac_len);
     OPENSSL_cleanse(mac, sizeof mac);
     for (int i = 0; i < SIGNATURE_B64URL_LEN; i++)
         out[i] = b64[i] == '+' ? '-' : b64[i] == '/' ? '_' : (char)b64[i];
     out[SIGNATURE_B64URL_LEN] = '\0';
+    return true;
 }
 
-/* Decodes unpadded base64url; NULL if it is not. */
-static unsigned char *b64url_decode(const char *text, size_t len, size_t *out_len)
+/* Decodes unpadded base64url into *out: GG_OK, GG_ENOMEM, or GG_ESIGNATURE
+ * when it is not base64url. */
+static int b64url_decode(const char *text, size_t len, unsigned char **decoded, size_t *out_len)
 {
     size_t padded_len = (len + 3) / 4 * 4;
     char *padded = malloc(padded_len + 1);
     unsigned char *out = malloc(padded_len / 4 * 3 + 1);
+    *decoded = NULL;
     if (!padded || !out) {
         free(padded);
         free(out);
-        return NULL;
+        return GG_ENOMEM;
     }
     for (size_t i = 0; i < padded_len; i++)
         padded[i] = i >= len ? '=' : text[i] == '-' ? '+' : text[i] == '_' ? '/' : text[i];
-    int decoded = EVP_DecodeBlock(out, (unsigned char *)padded, (int)padded_len);
+    int count = EVP_DecodeBlock(out, (unsigned char *)padded, (int)padded_len);
     free(padded);
-    if (decoded < 0) {
+    if (count < 0) {
         free(out);
-        return NULL;
+        return GG_ESIGNATURE;
     }
-    *out_len = (size_t)decoded - (padded_len - len); /* EVP counts the pad as zero bytes */
-    return out;
+    *out_len = (size_t)count - (padded_len - len); /* EVP counts the pad as zero bytes */
+    *decoded = out;
+    return GG_OK;
 }
 
 static int verify_signed(const char *request, const char *key, json_t **payload,
@@ -83,7 +94,10 @@ static int verify_signed(const char *request, const char *key, json_t **payload,
     /* The HMAC is over the encoded payload text, and is checked before any
      * of that text is decoded or parsed. */
     char expected[SIGNATURE_B64URL_LEN + 1];
-    sign(key, encoded, encoded_len, expected);
+    if (!sign(key, encoded, encoded_len, expected)) {
+        *why = "out of memory while computing the signature";
+        return GG_ENOMEM;
+    }
     bool match = signature_len == SIGNATURE_B64URL_LEN &&
                  CRYPTO_memcmp(expected, request, SIGNATURE_B64URL_LEN) == 0;
     OPENSSL_cleanse(expected, sizeof expected);
@@ -92,13 +106,21 @@ static int verify_signed(const char *request, const char *key, json_t **payload,
         return GG_ESIGNATURE;
     }
     size_t json_len = 0;
-    unsigned char *json = b64url_decode(encoded, encoded_len, &json_len);
-    if (!json) {
-        *why = "malformed signed_request: the payload is not base64url";
-        return GG_ESIGNATURE;
+    unsigned char *json = NULL;
+    int code = b64url_decode(encoded, encoded_len, &json, &json_len);
+    if (code != GG_OK) {
+        *why = code == GG_ENOMEM ? "out of memory"
+                                 : "malformed signed_request: the payload is not base64url";
+        return code;
     }
-    *payload = json_loadb((const char *)json, json_len, 0, NULL);
+    const char *what = "";
+    *payload = json_safe_load((const char *)json, json_len, 0, &code, &what);
+    OPENSSL_cleanse(json, json_len);
     free(json);
+    if (code == GG_ENOMEM) {
+        *why = "out of memory";
+        return GG_ENOMEM;
+    }
     if (!json_is_object(*payload)) {
         *why = "the signed payload is not a JSON object";
         return GG_ESIGNATURE;
@@ -111,16 +133,37 @@ static int verify_signed(const char *request, const char *key, json_t **payload,
     return GG_OK;
 }
 
-/* application/x-www-form-urlencoded into a JSON object of strings. */
-static json_t *parse_form(const char *body)
+/* Decodes one percent-encoded form word; *len is its decoded length. */
+static char *unescape(const char *word, size_t *len)
+{
+    int decoded_len = 0;
+    char *decoded = curl_easy_unescape(NULL, word, 0, &decoded_len);
+    *len = decoded ? (size_t)decoded_len : 0;
+    return decoded;
+}
+
+static void wipe_curl_string(char *text, size_t len)
+{
+    if (text) {
+        OPENSSL_cleanse(text, len);
+        curl_free(text);
+    }
+}
+
+/* application/x-www-form-urlencoded into a JSON object of strings. NULL with
+ * *code GG_ENOMEM, or GG_ESIGNATURE when a field decodes to text with a NUL
+ * (%00) or that is not UTF-8: such a field cannot be compared as sent, and
+ * dropping or cutting it could turn a forged api_key into a good one. */
+static json_t *parse_form(const char *body, int *code)
 {
     json_t *fields = json_object();
-    for (const char *field = body; fields && *field;) {
+    *code = fields ? GG_OK : GG_ENOMEM;
+    for (const char *field = body; *code == GG_OK && *field;) {
         size_t len = strcspn(field, "&");
         char *copy = strndup(field, len);
         if (!copy) {
-            json_decref(fields);
-            return NULL;
+            *code = GG_ENOMEM;
+            break;
         }
         for (char *c = copy; *c; c++)
             if (*c == '+')
@@ -128,20 +171,28 @@ static json_t *parse_form(const char *body)
         char *eq = strchr(copy, '=');
         if (eq)
             *eq = '\0';
-        char *name = curl_easy_unescape(NULL, copy, 0, NULL);
-        char *value = curl_easy_unescape(NULL, eq ? eq + 1 : "", 0, NULL);
-        /* json_string refuses invalid UTF-8 and NUL: such a field is dropped. */
-        json_t *text = value ? json_string(value) : NULL;
-        if (name && *name && text)
-            json_object_set(fields, name, text);
+        size_t name_len, value_len;
+        char *name = unescape(copy, &name_len);
+        char *value = unescape(eq ? eq + 1 : "", &value_len);
+        json_t *text = NULL;
+        if (!name || !value)
+            *code = GG_ENOMEM;
+        else if (strlen(name) != name_len || strlen(value) != value_len)
+            *code = GG_ESIGNATURE;
+        else if (*name && !(text = json_safe_string(value, code)))
+            *code = *code == GG_EINVAL ? GG_ESIGNATURE : *code;
+        else if (text && json_object_set(fields, name, text) != 0)
+            *code = GG_ENOMEM;
         json_decref(text);
-        if (value)
-            OPENSSL_cleanse(value, strlen(value));
-        curl_free(name);
-        curl_free(value);
+        wipe_curl_string(name, name_len);
+        wipe_curl_string(value, value_len);
         OPENSSL_cleanse(copy, len);
         free(copy);
         field += len + (field[len] == '&');
+    }
+    if (*code != GG_OK) {
+        json_decref(fields);
+        return NULL;
     }
     return fields;
 }
@@ -157,15 +208,14 @@ static void refresh_login(gg_client *client, const json_t *fields)
 {
     const char *user_id = json_string_value(json_object_get(fields, "user_id"));
     const char *token = json_string_value(json_object_get(fields, "game_auth_token"));
-    char key[SESSION_KEY_MAX];
-    if (!client || !user_id || !token || !session_key(key, "kongregate", NULL, user_id))
+    if (!client || !user_id || !token)
         return;
     struct session_data data = {
         .user_id = (char *)user_id,
         .username = (char *)json_string_value(json_object_get(fields, "username")),
         .token = (char *)token,
     };
-    session_remember(client->sessions, key, &data);
+    session_remember(client->sessions, "kongregate", &data);
 }
 
 static int verify_plain(gg_client *client, json_t *fields, const char *key, const char **why)
@@ -175,6 +225,8 @@ static int verify_plain(gg_client *client, json_t *fields, const char *key, cons
         *why = "the callback's api_key does not match";
         return GG_ESIGNATURE;
     }
+    /* jansson frees the value without wiping it: wipe it first. */
+    OPENSSL_cleanse((char *)given, strlen(given));
     json_object_del(fields, "api_key");
     const char *event = json_string_value(json_object_get(fields, "event"));
     if (event && strcmp(event, "invalidate_user_inventory") == 0)
@@ -226,10 +278,11 @@ GG_EXTERN int gg_callback_verify(gg_client *client, const char *body, size_t bod
     if (!strchr(text, '=')) {
         code = verify_signed(text, key, &result->body, &why);
     } else {
-        json_t *fields = parse_form(text);
+        json_t *fields = parse_form(text, &code);
         const char *signed_request = json_string_value(json_object_get(fields, "signed_request"));
         if (!fields)
-            code = GG_ENOMEM;
+            why = code == GG_ENOMEM ? "out of memory"
+                                    : "a form field holds NUL (%00) or is not UTF-8";
         else if (signed_request)
             code = verify_signed(signed_request, key, &result->body, &why);
         else if ((code = verify_plain(client, fields, key, &why)) == GG_OK)
@@ -292,19 +345,26 @@ GG_EXTERN int gg_callback_reply_items(const char *const *fields, gg_result **out
                     code = GG_EINVAL;
                     break;
                 }
-                json_object_set_new(item, names[f], json_integer(price));
+                if (json_object_set_new(item, names[f], json_integer(price)) != 0)
+                    code = GG_ENOMEM;
             } else {
-                json_object_set_new(item, names[f], json_string(value));
+                json_t *text = json_safe_string(value, &code);
+                if (code == GG_EINVAL) {
+                    strbuf_addf(&why, "item %zu: '%s' is not valid UTF-8", at / 4 + 1, names[f]);
+                    break;
+                }
+                if (code == GG_OK && json_object_set_new(item, names[f], text) != 0)
+                    code = GG_ENOMEM;
             }
         }
-        if (code == GG_OK && json_object_size(item) != 4) {
-            strbuf_addf(&why, "item %zu: a field is not valid UTF-8", at / 4 + 1);
-            code = GG_EINVAL;
-        }
-        json_array_append_new(items, item);
+        if (json_array_append_new(items, item) != 0 && code == GG_OK)
+            code = GG_ENOMEM;
     }
-    json_t *body = json_pack("{s:o}", "items", items);
-    code = reply(body, code, why.data ? why.data : "", out);
+    json_t *body = json_object();
+    /* set_new takes items even when it fails, so nothing leaks either way. */
+    if (json_object_set_new(body, "items", items) != 0 && code == GG_OK)
+        code = GG_ENOMEM;
+    code = reply(body, code, code == GG_ENOMEM ? "out of memory" : why.data ? why.data : "", out);
     strbuf_release(&why);
     return code;
 }

@@ -3,6 +3,7 @@
 #include "gamegate.h"
 #include "message.h"
 
+#include <openssl/crypto.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -83,6 +84,34 @@ void client_log(struct gg_client *client, int level, const char *const *secrets,
     strbuf_release(&line);
 }
 
+/* Stores the value and applies it; if libcurl refuses it, the previous value
+ * comes back, so that the option in force is always one that took effect. */
+static int set_option(struct gg_client *client, enum option_id id, const char *value,
+                      struct strbuf *msg)
+{
+    bool failed = false;
+    char *previous = options_copy_set(&client->options, id, &failed);
+    if (failed) {
+        strbuf_adds(msg, "out of memory");
+        return GG_ENOMEM;
+    }
+    int code = options_set(&client->options, id, value, msg);
+    if (code == GG_OK)
+        code = transport_configure(&client->transport, &client->options, id, msg);
+    if (code != GG_OK && options_set(&client->options, id, previous, msg) == GG_OK)
+        transport_configure(&client->transport, &client->options, id, msg);
+    if (previous) {
+        OPENSSL_cleanse(previous, strlen(previous));
+        free(previous);
+    }
+    if (code == GG_OK && id == OPT_SESSION_CAPACITY)
+        session_store_set_capacity(client->sessions,
+                                   (size_t)options_get_number(&client->options, id));
+    if (code == GG_OK && id == OPT_SESSION_TTL_MS)
+        session_store_set_ttl(client->sessions, options_get_number(&client->options, id));
+    return code;
+}
+
 GG_EXTERN int gg_client_set(gg_client *client, const char *option, const char *value)
 {
     if (!client)
@@ -91,16 +120,13 @@ GG_EXTERN int gg_client_set(gg_client *client, const char *option, const char *v
     int code;
     enum option_id id = option ? option_find(option) : OPT_NONE;
     if (id == OPT_NONE) {
-        strbuf_addf(&msg, "unknown option '%s'", option ? option : "(null)");
+        if (option && message_may_quote(option))
+            strbuf_addf(&msg, "unknown option '%s'", option);
+        else
+            strbuf_adds(&msg, "unknown option (name not shown: it does not look like one)");
         code = GG_EINVAL;
     } else {
-        code = options_set(&client->options, id, value, &msg);
-        if (code == GG_OK)
-            code = transport_configure(&client->transport, &client->options, id, &msg);
-        if (code == GG_OK && (id == OPT_SESSION_CAPACITY || id == OPT_SESSION_TTL_MS))
-            session_store_configure(
-                client->sessions, (size_t)options_get_number(&client->options, OPT_SESSION_CAPACITY),
-                options_get_number(&client->options, OPT_SESSION_TTL_MS));
+        code = set_option(client, id, value, &msg);
     }
     const char *secrets[MESSAGE_MAX_SECRETS];
     size_t secret_count = options_secrets(&client->options, secrets, MESSAGE_MAX_SECRETS);

@@ -69,9 +69,12 @@ GG_EXTERN unsigned gg_endpoint_param_flags(size_t endpoint, size_t param)
     const struct param_spec *spec = param_at(endpoint, param);
     if (!spec)
         return 0;
+    const struct endpoint *row = endpoint_at(endpoint);
     unsigned flags = spec->flags;
-    if (endpoint_param_in_path(endpoint_at(endpoint), spec->name))
+    if (endpoint_param_in_path(row, spec->name))
         flags |= GG_PARAM_PATH;
+    if (endpoint_param_is_alternative(row, spec->name))
+        flags |= GG_PARAM_ONE_OF; /* {a|b}: exactly one of them */
     if (spec->from_option != OPT_NONE)
         flags |= GG_PARAM_FROM_OPTION;
     if (spec->from_session != FROM_NOTHING)

@@ -172,14 +172,26 @@ size_t endpoint_param_count(const struct endpoint *endpoint)
     return count;
 }
 
-bool endpoint_param_in_path(const struct endpoint *endpoint, const char *name)
+/* Where name stands as a placeholder in the path: 0 nowhere, 1 alone ({a}),
+ * 2 among alternatives ({a|b}). */
+static int placement(const struct endpoint *endpoint, const char *name)
 {
     size_t len = strlen(name);
     for (const char *at = endpoint->path; (at = strstr(at, name)); at += len) {
         char before = at == endpoint->path ? '\0' : at[-1];
         char after = at[len];
         if ((before == '{' || before == '|') && (after == '}' || after == '|'))
-            return true;
+            return before == '{' && after == '}' ? 1 : 2;
     }
-    return false;
+    return 0;
+}
+
+bool endpoint_param_in_path(const struct endpoint *endpoint, const char *name)
+{
+    return placement(endpoint, name) != 0;
+}
+
+bool endpoint_param_is_alternative(const struct endpoint *endpoint, const char *name)
+{
+    return placement(endpoint, name) == 2;
 }

@@ -74,5 +74,7 @@ const struct endpoint *endpoint_at(size_t i);
 size_t endpoint_param_count(const struct endpoint *endpoint);
 /* Whether the path template has a {name} (alone or among alternatives). */
 bool endpoint_param_in_path(const struct endpoint *endpoint, const char *name);
+/* Whether it is one of a {a|b} path segment's alternatives. */
+bool endpoint_param_is_alternative(const struct endpoint *endpoint, const char *name);
 
 #endif

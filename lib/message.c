@@ -54,3 +54,16 @@ char *message_clean(const char *text, const char *const *secrets, size_t secret_
             *c = '?';
     return clean;
 }
+
+bool message_may_quote(const char *name)
+{
+    size_t len = strlen(name);
+    if (len == 0 || len > 40 || !((name[0] >= 'a' && name[0] <= 'z') ||
+                                  (name[0] >= 'A' && name[0] <= 'Z')))
+        return false;
+    for (const char *c = name; *c; c++)
+        if (!((*c >= 'a' && *c <= 'z') || (*c >= 'A' && *c <= 'Z') || (*c >= '0' && *c <= '9') ||
+              *c == '_' || *c == '.'))
+            return false;
+    return true;
+}

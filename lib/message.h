@@ -3,6 +3,7 @@
 #ifndef GG_MESSAGE_H
 #define GG_MESSAGE_H
 
+#include <stdbool.h>
 #include <stddef.h>
 
 /* Messages are cut to this many bytes; the service's own text can be long. */
@@ -18,5 +19,10 @@
  * MESSAGE_MAX_SECRETS) replaced by "[redacted]", control characters by '?', cut at MESSAGE_MAX_BYTES on a
  * character boundary. NULL if out of memory. */
 char *message_clean(const char *text, const char *const *secrets, size_t secret_count);
+
+/* Whether a name the caller gave (an option, endpoint or parameter name) may
+ * be quoted back: only if it looks like one. A key passed where a name
+ * belongs, as a slip in a parameter list can do, is not echoed. */
+bool message_may_quote(const char *name);
 
 #endif

@@ -22,34 +22,49 @@ struct option_spec {
     const char *fallback;
     bool secret;
     const char *choices; /* KIND_CHOICE: "a|b|c", in the order of their numbers, from 1 */
+    long long min, max;  /* KIND_NUMBER: bounds that keep every use of it from overflowing */
 };
 
+#define DAY_MS 86400000LL
+#define GIB 1073741824LL
+
 static const struct option_spec specs[OPT_COUNT] = {
-    [OPT_KONGREGATE_API_KEY] = {"kongregate.api_key", KIND_TEXT, NULL, true},
-    [OPT_KONGREGATE_BASE_URL] = {"kongregate.base_url", KIND_URL, "https://api.kongregate.com"},
-    [OPT_KICKAPPS_DEVELOPER_KEY] = {"kickapps.developer_key", KIND_TEXT, NULL, true},
-    [OPT_KICKAPPS_AS] = {"kickapps.as", KIND_TEXT, NULL},
-    [OPT_KICKAPPS_BASE_URL] = {"kickapps.base_url", KIND_URL, "http://api.kickapps.com"},
-    [OPT_TIMEOUT_MS] = {"timeout_ms", KIND_NUMBER, "30000"},
-    [OPT_CONNECT_TIMEOUT_MS] = {"connect_timeout_ms", KIND_NUMBER, "10000"},
-    [OPT_MAX_RESPONSE_BYTES] = {"max_response_bytes", KIND_NUMBER, "8388608"},
-    [OPT_CA_FILE] = {"ca_file", KIND_TEXT, NULL},
+    [OPT_KONGREGATE_API_KEY] = {.name = "kongregate.api_key", .kind = KIND_TEXT, .secret = true},
+    [OPT_KONGREGATE_BASE_URL] =
+        {.name = "kongregate.base_url", .kind = KIND_URL, .fallback = "https://api.kongregate.com"},
+    [OPT_KICKAPPS_DEVELOPER_KEY] =
+        {.name = "kickapps.developer_key", .kind = KIND_TEXT, .secret = true},
+    [OPT_KICKAPPS_AS] = {.name = "kickapps.as", .kind = KIND_TEXT},
+    [OPT_KICKAPPS_BASE_URL] =
+        {.name = "kickapps.base_url", .kind = KIND_URL, .fallback = "http://api.kickapps.com"},
+    [OPT_TIMEOUT_MS] = {.name = "timeout_ms", .kind = KIND_NUMBER, .fallback = "30000", .min = 0, .max = DAY_MS},
+    [OPT_CONNECT_TIMEOUT_MS] =
+        {.name = "connect_timeout_ms", .kind = KIND_NUMBER, .fallback = "10000", .min = 0, .max = DAY_MS},
+    [OPT_MAX_RESPONSE_BYTES] =
+        {.name = "max_response_bytes", .kind = KIND_NUMBER, .fallback = "8388608", .min = 1, .max = GIB},
+    [OPT_CA_FILE] = {.name = "ca_file", .kind = KIND_TEXT},
     /* "" rather than NULL: libcurl would otherwise obey http_proxy from the
      * environment, sending keys through a proxy nobody configured here. */
-    [OPT_PROXY] = {"proxy", KIND_TEXT, ""},
-    [OPT_USER_AGENT] = {"user_agent", KIND_TEXT, "gamegate/" GG_VERSION_TEXT},
-    [OPT_LOCAL_ADDRESS] = {"local_address", KIND_TEXT, NULL},
-    [OPT_SESSION_CAPACITY] = {"session.capacity", KIND_NUMBER, "10000"},
+    [OPT_PROXY] = {.name = "proxy", .kind = KIND_TEXT, .fallback = ""},
+    [OPT_USER_AGENT] =
+        {.name = "user_agent", .kind = KIND_TEXT, .fallback = "gamegate/" GG_VERSION_TEXT},
+    [OPT_LOCAL_ADDRESS] = {.name = "local_address", .kind = KIND_TEXT},
+    [OPT_SESSION_CAPACITY] = {.name = "session.capacity", .kind = KIND_NUMBER, .fallback = "10000", .min = 0, .max = 10000000},
     /* A day: tokens change now and then, and a login refreshes them anyway. */
-    [OPT_SESSION_TTL_MS] = {"session.ttl_ms", KIND_NUMBER, "86400000"},
+    [OPT_SESSION_TTL_MS] = {.name = "session.ttl_ms", .kind = KIND_NUMBER, .fallback = "86400000", .min = 0, .max = 365 * DAY_MS},
     /* A peer that trickles slower than this for the whole window is given up on. */
-    [OPT_MIN_BYTES_PER_SECOND] = {"min_bytes_per_second", KIND_NUMBER, "16"},
-    [OPT_MIN_SPEED_WINDOW_MS] = {"min_speed_window_ms", KIND_NUMBER, "15000"},
-    [OPT_RETRY_ATTEMPTS] = {"retry.attempts", KIND_NUMBER, "3"},
-    [OPT_RETRY_DEADLINE_MS] = {"retry.deadline_ms", KIND_NUMBER, "60000"},
-    [OPT_RETRY_BACKOFF_MS] = {"retry.backoff_ms", KIND_NUMBER, "200"},
-    [OPT_RETRY_MAX_BACKOFF_MS] = {"retry.max_backoff_ms", KIND_NUMBER, "5000"},
-    [OPT_LOG_LEVEL] = {"log_level", KIND_CHOICE, "info", false, "error|warning|info|debug"},
+    [OPT_MIN_BYTES_PER_SECOND] =
+        {.name = "min_bytes_per_second", .kind = KIND_NUMBER, .fallback = "16", .min = 0, .max = GIB},
+    [OPT_MIN_SPEED_WINDOW_MS] =
+        {.name = "min_speed_window_ms", .kind = KIND_NUMBER, .fallback = "15000", .min = 0, .max = DAY_MS},
+    [OPT_RETRY_ATTEMPTS] = {.name = "retry.attempts", .kind = KIND_NUMBER, .fallback = "3", .min = 1, .max = 100},
+    [OPT_RETRY_DEADLINE_MS] =
+        {.name = "retry.deadline_ms", .kind = KIND_NUMBER, .fallback = "60000", .min = 0, .max = DAY_MS},
+    [OPT_RETRY_BACKOFF_MS] = {.name = "retry.backoff_ms", .kind = KIND_NUMBER, .fallback = "200", .min = 1, .max = 3600000},
+    [OPT_RETRY_MAX_BACKOFF_MS] =
+        {.name = "retry.max_backoff_ms", .kind = KIND_NUMBER, .fallback = "5000", .min = 1, .max = 3600000},
+    [OPT_LOG_LEVEL] =
+        {.name = "log_level", .kind = KIND_CHOICE, .fallback = "info", .choices = "error|warning|info|debug"},
 };
 
 enum option_id option_find(const char *name)
@@ -105,14 +120,15 @@ int options_log_level(const struct options *options)
     return choice_number(specs[OPT_LOG_LEVEL].choices, options_get(options, OPT_LOG_LEVEL));
 }
 
-static bool is_number(const char *text)
+static bool is_number_within(const char *text, long long min, long long max)
 {
     if (!*text || strlen(text) > 15)
         return false;
     for (const char *c = text; *c; c++)
         if (*c < '0' || *c > '9')
             return false;
-    return true;
+    long long value = strtoll(text, NULL, 10);
+    return value >= min && value <= max;
 }
 
 static bool is_http_url(const char *text)
@@ -151,9 +167,9 @@ int options_set(struct options *options, enum option_id id, const char *value,
             strbuf_addf(msg, "option '%s' must not contain CR or LF", spec->name);
             return GG_EINVAL;
         }
-        if (spec->kind == KIND_NUMBER && !is_number(value)) {
-            strbuf_addf(msg, "option '%s' takes a whole number of at most 15 digits",
-                        spec->name);
+        if (spec->kind == KIND_NUMBER && !is_number_within(value, spec->min, spec->max)) {
+            strbuf_addf(msg, "option '%s' takes a whole number from %lld to %lld", spec->name,
+                        spec->min, spec->max);
             return GG_EINVAL;
         }
         if (spec->kind == KIND_CHOICE && !choice_number(spec->choices, value)) {
@@ -179,6 +195,13 @@ int options_set(struct options *options, enum option_id id, const char *value,
     free_value(options->values[id]);
     options->values[id] = copy;
     return GG_OK;
+}
+
+char *options_copy_set(const struct options *options, enum option_id id, bool *failed)
+{
+    char *copy = options->values[id] ? strdup(options->values[id]) : NULL;
+    *failed = options->values[id] && !copy;
+    return copy;
 }
 
 void options_clear(struct options *options)

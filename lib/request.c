@@ -1,6 +1,7 @@
 #include "request.h"
 
 #include "gamegate.h"
+#include "message.h"
 
 #include <string.h>
 
@@ -46,17 +47,23 @@ static bool is_choice(const char *value, const char *choices)
 static int take_extra(struct request *req, const char *name, const char *value,
                       struct strbuf *msg)
 {
-    if (!*name || strlen(name) > 128) {
-        strbuf_adds(msg, "a statistic name must have 1 to 128 characters");
+    /* Statistic names are free text, where a key slipped out of place could
+     * stand: they are named by position, never quoted. */
+    size_t number = req->extra_count + 1;
+    bool printable = *name && strlen(name) <= 128;
+    for (const char *c = name; printable && *c; c++)
+        printable = (unsigned char)*c >= 0x20;
+    if (!printable) {
+        strbuf_addf(msg, "statistic #%zu: a name must have 1 to 128 printable characters", number);
         return GG_EINVAL;
     }
     if (!is_count(value)) {
-        strbuf_addf(msg, "statistic '%s' takes a whole number >= 0", name);
+        strbuf_addf(msg, "statistic #%zu takes a whole number >= 0", number);
         return GG_EINVAL;
     }
     for (size_t i = 0; i < req->extra_count; i++)
         if (strcmp(req->extra_names[i], name) == 0) {
-            strbuf_addf(msg, "parameter '%s' is given twice", name);
+            strbuf_addf(msg, "statistic #%zu is given twice", number);
             return GG_EINVAL;
         }
     if (req->extra_count == REQUEST_MAX_EXTRAS) {
@@ -74,27 +81,36 @@ static int take_given(const struct endpoint *endpoint, const char *const *params
 {
     for (size_t i = 0; params && params[i]; i += 2) {
         const char *name = params[i], *value = params[i + 1];
+        /* A slip in the list can put a key where a name belongs: a name is
+         * quoted back only when it looks like one. */
+        const char *shown = message_may_quote(name) ? name : "(not shown)";
         if (!value) {
-            strbuf_addf(msg, "parameter '%s' has no value", name);
+            strbuf_addf(msg, "parameter #%zu '%s' has no value: the list must be name, value, "
+                             "..., NULL", i / 2 + 1, shown);
             return GG_EINVAL;
         }
         /* A CR or LF has no business in any field of either service, and
          * refusing it here rules out header and log injection downstream. */
         if (strpbrk(name, "\r\n") || strpbrk(value, "\r\n")) {
-            strbuf_addf(msg, "parameter '%s' contains CR or LF", name);
+            strbuf_addf(msg, "parameter '%s' contains CR or LF", shown);
+            return GG_EINVAL;
+        }
+        if (strlen(value) > REQUEST_MAX_VALUE_BYTES) {
+            strbuf_addf(msg, "parameter '%s' is longer than %d bytes", shown,
+                        REQUEST_MAX_VALUE_BYTES);
             return GG_EINVAL;
         }
         int index = param_index(endpoint, name, strlen(name));
         int code = GG_OK;
         if (index >= 0 && req->values[index]) {
-            strbuf_addf(msg, "parameter '%s' is given twice", name);
+            strbuf_addf(msg, "parameter '%s' is given twice", shown);
             code = GG_EINVAL;
         } else if (index >= 0) {
             req->values[index] = value;
         } else if (endpoint->flags & EXTRA_COUNTS) {
             code = take_extra(req, name, value, msg);
         } else {
-            strbuf_addf(msg, "unknown parameter '%s'", name);
+            strbuf_addf(msg, "unknown parameter '%s'", shown);
             code = GG_EINVAL;
         }
         if (code != GG_OK)
@@ -108,19 +124,21 @@ static int take_from_session(const struct endpoint *endpoint, const struct param
                              int index, struct session_store *store, struct request *req,
                              struct strbuf *msg)
 {
-    char key[SESSION_KEY_MAX];
-    bool keyed;
-    if (spec->from_session == FROM_KONGREGATE_LOGIN) {
-        const char *user_id = request_value(req, endpoint, "user_id");
-        keyed = user_id && session_key(key, "kongregate", NULL, user_id);
-    } else {
-        const char *site = request_value(req, endpoint, "as");
-        const char *member = request_value(req, endpoint, "member");
-        keyed = site && member && session_key(key, "kickapps", site, member);
-    }
-    if (!keyed || !store || req->remembered.token ||
-        !session_lookup(store, key, &req->remembered))
+    bool kongregate = spec->from_session == FROM_KONGREGATE_LOGIN;
+    const char *site = kongregate ? NULL : request_value(req, endpoint, "as");
+    const char *who = request_value(req, endpoint, kongregate ? "user_id" : "member");
+    if (!store || !who || (!kongregate && !site) || req->remembered.token)
         return GG_OK;
+    switch (session_find(store, kongregate ? "kongregate" : "kickapps", site, who,
+                         &req->remembered)) {
+    case SESSION_NONE:
+        return GG_OK;
+    case SESSION_AMBIGUOUS:
+        strbuf_adds(msg, "'member' is one member's username and another's userId: give t");
+        return GG_EINVAL;
+    case SESSION_FOUND:
+        break;
+    }
     req->values[index] = req->remembered.token;
     const char *privileges = req->remembered.privileges;
     if (!endpoint->retry_safe && privileges && strcmp(privileges, "RW") != 0) {

@@ -8,6 +8,8 @@
 #include "session.h"
 #include "strbuf.h"
 
+/* No field of either service comes near this; a larger value is a mistake. */
+#define REQUEST_MAX_VALUE_BYTES 65536
 /* At most this many extra name=count pairs (statistics) in one call. */
 #define REQUEST_MAX_EXTRAS 64
 

@@ -1,6 +1,7 @@
 #include "response.h"
 
 #include "gamegate.h"
+#include "json_safe.h"
 
 #include <string.h>
 
@@ -68,12 +69,15 @@ int response_parse(const char *body, size_t len, bool unwrap_single_array, json_
     }
     strip_jsonp(body, &start, &end);
 
-    json_error_t error;
-    json_t *root = json_loadb(body + start, end - start, JSON_DECODE_ANY, &error);
+    int code;
+    const char *what = "";
+    json_t *root = json_safe_load(body + start, end - start, JSON_DECODE_ANY, &code, &what);
     if (!root) {
-        strbuf_addf(msg, "the response is not JSON (%s at byte %d)", error.text,
-                    (int)(start + (size_t)error.position));
-        return GG_EPROTOCOL;
+        if (code == GG_ENOMEM)
+            strbuf_adds(msg, "out of memory while parsing the response");
+        else
+            strbuf_addf(msg, "the response is not JSON (%s)", what);
+        return code;
     }
     if (unwrap_single_array && json_is_array(root) && json_array_size(root) == 1 &&
         json_is_object(json_array_get(root, 0))) {

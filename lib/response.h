@@ -10,7 +10,7 @@
 
 /* Parses body, removing JSONP padding and, when unwrap_single_array is set,
  * a one-element array around an object. GG_OK with *out set, or
- * GG_EPROTOCOL with the reason in msg. */
+ * GG_EPROTOCOL (or GG_ENOMEM) with the reason in msg. */
 int response_parse(const char *body, size_t len, bool unwrap_single_array, json_t **out,
                    struct strbuf *msg);
 

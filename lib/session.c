@@ -82,13 +82,17 @@ bool session_data_copy(struct session_data *to, const struct session_data *from)
     return ok;
 }
 
-bool session_key(char *key, const char *service, const char *site, const char *who)
+#define KEY_MAX 512
+
+/* Every part is length-prefixed, so no choice of site or name can make two
+ * different users' keys equal. kind: 'u' a username, 'i' a user id. */
+static bool make_key(char *key, const char *service, const char *site, char kind, const char *who)
 {
-    /* \x1f cannot come from a caller: CR, LF and control characters are
-     * refused in values long before they get here. */
-    int len = site ? snprintf(key, SESSION_KEY_MAX, "%s\x1f%s\x1f%s", service, site, who)
-                   : snprintf(key, SESSION_KEY_MAX, "%s\x1f%s", service, who);
-    return len > 0 && len < SESSION_KEY_MAX;
+    if (!site)
+        site = "";
+    int len = snprintf(key, KEY_MAX, "%s/%zu:%s/%c%zu:%s", service, strlen(site), site, kind,
+                       strlen(who), who);
+    return len > 0 && len < KEY_MAX;
 }
 
 struct session_store *session_store_new(void)
@@ -162,13 +166,19 @@ void session_store_release(struct session_store *store)
     free(store);
 }
 
-void session_store_configure(struct session_store *store, size_t capacity, long long ttl_ms)
+void session_store_set_capacity(struct session_store *store, size_t capacity)
 {
     pthread_mutex_lock(&store->lock);
     store->capacity = capacity;
-    store->ttl_ms = ttl_ms;
     while (store->count > store->capacity)
         drop(store, store->oldest);
+    pthread_mutex_unlock(&store->lock);
+}
+
+void session_store_set_ttl(struct session_store *store, long long ttl_ms)
+{
+    pthread_mutex_lock(&store->lock);
+    store->ttl_ms = ttl_ms;
     pthread_mutex_unlock(&store->lock);
 }
 
@@ -195,8 +205,8 @@ static void make_newest(struct session_store *store, struct entry *entry)
         store->oldest = entry;
 }
 
-int session_remember(struct session_store *store, const char *key,
-                     const struct session_data *data)
+static int remember_key(struct session_store *store, const char *key,
+                        const struct session_data *data)
 {
     struct entry *entry = calloc(1, sizeof *entry);
     if (!entry || !(entry->key = strdup(key)) || !session_data_copy(&entry->data, data)) {
@@ -226,7 +236,7 @@ int session_remember(struct session_store *store, const char *key,
     return GG_OK;
 }
 
-bool session_lookup(struct session_store *store, const char *key, struct session_data *out)
+static bool lookup_key(struct session_store *store, const char *key, struct session_data *out)
 {
     pthread_mutex_lock(&store->lock);
     struct entry *entry = find(store, key);
@@ -244,7 +254,7 @@ bool session_lookup(struct session_store *store, const char *key, struct session
     return found;
 }
 
-bool session_forget(struct session_store *store, const char *key)
+static bool forget_key(struct session_store *store, const char *key)
 {
     pthread_mutex_lock(&store->lock);
     struct entry *entry = find(store, key);
@@ -252,6 +262,59 @@ bool session_forget(struct session_store *store, const char *key)
         drop(store, entry);
     pthread_mutex_unlock(&store->lock);
     return entry != NULL;
+}
+
+int session_remember(struct session_store *store, const char *service,
+                     const struct session_data *data)
+{
+    char key[KEY_MAX];
+    int code = GG_OK;
+    bool kongregate = strcmp(service, "kongregate") == 0;
+    if (data->user_id && make_key(key, service, data->site, 'i', data->user_id))
+        code = remember_key(store, key, data);
+    if (code == GG_OK && !kongregate && data->username &&
+        make_key(key, service, data->site, 'u', data->username))
+        code = remember_key(store, key, data);
+    return code;
+}
+
+static bool same_user(const struct session_data *a, const struct session_data *b)
+{
+    return a->user_id && b->user_id && strcmp(a->user_id, b->user_id) == 0;
+}
+
+enum session_match session_find(struct session_store *store, const char *service,
+                                const char *site, const char *who, struct session_data *out)
+{
+    char key[KEY_MAX];
+    struct session_data by_name = {0}, by_id = {0};
+    bool named = strcmp(service, "kongregate") != 0 && make_key(key, service, site, 'u', who) &&
+                 lookup_key(store, key, &by_name);
+    bool numbered = make_key(key, service, site, 'i', who) && lookup_key(store, key, &by_id);
+    if (named && numbered && !same_user(&by_name, &by_id)) {
+        session_data_clear(&by_name);
+        session_data_clear(&by_id);
+        return SESSION_AMBIGUOUS;
+    }
+    *out = named ? by_name : by_id;
+    if (named)
+        session_data_clear(&by_id);
+    return named || numbered ? SESSION_FOUND : SESSION_NONE;
+}
+
+bool session_forget(struct session_store *store, const char *service, const char *site,
+                    const char *who)
+{
+    struct session_data data = {0};
+    if (session_find(store, service, site, who, &data) != SESSION_FOUND)
+        return false;
+    char key[KEY_MAX];
+    if (data.user_id && make_key(key, service, site, 'i', data.user_id))
+        forget_key(store, key);
+    if (data.username && make_key(key, service, site, 'u', data.username))
+        forget_key(store, key);
+    session_data_clear(&data);
+    return true;
 }
 
 size_t session_count(struct session_store *store)

@@ -23,20 +23,24 @@ struct session_store *session_store_new(void);
 void session_store_retain(struct session_store *store);
 /* Frees the store (wiping its tokens) when the last user lets go. */
 void session_store_release(struct session_store *store);
-void session_store_configure(struct session_store *store, size_t capacity, long long ttl_ms);
+/* Each changes only its own setting: clients sharing a store share these. */
+void session_store_set_capacity(struct session_store *store, size_t capacity);
+void session_store_set_ttl(struct session_store *store, long long ttl_ms);
 
-/* Keys: the service's own way to name a user. */
-#define SESSION_KEY_MAX 512
-/* "kongregate" + user_id, or "kickapps" + site + member. false if too long. */
-bool session_key(char *key, const char *service, const char *site, const char *who);
+enum session_match { SESSION_NONE, SESSION_FOUND, SESSION_AMBIGUOUS };
 
-/* Stores a copy of data under key, replacing what was there. GG_OK or GG_ENOMEM. */
-int session_remember(struct session_store *store, const char *key,
+/* Remembers a login: Kongregate's by data->user_id; KickApps' on data->site
+ * by data->username and by data->user_id. GG_OK or GG_ENOMEM. */
+int session_remember(struct session_store *store, const char *service,
                      const struct session_data *data);
-/* A copy of what key holds, for the caller to session_data_clear; false if
- * nothing (or only something expired) is there. */
-bool session_lookup(struct session_store *store, const char *key, struct session_data *out);
-bool session_forget(struct session_store *store, const char *key);
+/* A copy of the login of who (Kongregate: a user_id; KickApps: a username
+ * or userId on site), for the caller to session_data_clear. AMBIGUOUS when
+ * who is one member's username and another member's userId. */
+enum session_match session_find(struct session_store *store, const char *service,
+                                const char *site, const char *who, struct session_data *out);
+/* Forgets who's login under all its names; false if there was none. */
+bool session_forget(struct session_store *store, const char *service, const char *site,
+                    const char *who);
 size_t session_count(struct session_store *store);
 
 bool session_data_copy(struct session_data *to, const struct session_data *from);

@@ -2,13 +2,14 @@
 #include "client.h"
 #include "gamegate.h"
 #include "result.h"
+#include "json_safe.h"
 #include "session.h"
 
 #include <string.h>
 
-/* The store key for a service's user, or a message saying what is wrong. */
-static int key_for(const gg_client *client, const char *service, const char *site,
-                   const char *who, char *key, const char **why)
+/* Checks the arguments and finds the site: GG_OK, or GG_EINVAL and why. */
+static int arguments(const gg_client *client, const char *service, const char **site,
+                     const char *who, const char **why)
 {
     if (!client || !service || !who) {
         *why = "client, service and who are required";
@@ -19,14 +20,10 @@ static int key_for(const gg_client *client, const char *service, const char *sit
         *why = "service must be \"kongregate\" or \"kickapps\"";
         return GG_EINVAL;
     }
-    if (kickapps && !site)
-        site = options_get(&client->options, OPT_KICKAPPS_AS);
-    if (kickapps && !site) {
+    if (!kickapps)
+        *site = NULL;
+    else if (!*site && !(*site = options_get(&client->options, OPT_KICKAPPS_AS))) {
         *why = "no site given and option kickapps.as is not set";
-        return GG_EINVAL;
-    }
-    if (!session_key(key, service, kickapps ? site : NULL, who)) {
-        *why = "the user name is too long";
         return GG_EINVAL;
     }
     return GG_OK;
@@ -34,20 +31,32 @@ static int key_for(const gg_client *client, const char *service, const char *sit
 
 /* What the store holds for the user: GG_OK with data filled, or why not. */
 static int look_up(const gg_client *client, const char *service, const char *site,
-                   const char *who, char *key, struct session_data *data, const char **why)
+                   const char *who, struct session_data *data, const char **why)
 {
-    int code = key_for(client, service, site, who, key, why);
-    if (code == GG_OK && !session_lookup(client->sessions, key, data)) {
+    int code = arguments(client, service, &site, who, why);
+    if (code != GG_OK)
+        return code;
+    switch (session_find(client->sessions, service, site, who, data)) {
+    case SESSION_FOUND:
+        return GG_OK;
+    case SESSION_AMBIGUOUS:
+        *why = "that name is one member's username and another member's userId";
+        return GG_EINVAL;
+    default:
         *why = "nothing remembered for that user (never logged in here, forgotten or expired)";
-        code = GG_ENOTFOUND;
+        return GG_ENOTFOUND;
     }
-    return code;
 }
 
-static void set_text(json_t *object, const char *name, const char *value)
+/* Adds a field; a failure becomes *code (GG_ENOMEM, or GG_EINVAL for a
+ * value that is not UTF-8) unless an earlier one already did. */
+static void set_text(json_t *object, const char *name, const char *value, int *code)
 {
-    if (value)
-        json_object_set_new(object, name, json_string(value));
+    if (!value || *code != GG_OK)
+        return;
+    json_t *text = json_safe_string(value, code);
+    if (*code == GG_OK && json_object_set_new(object, name, text) != 0)
+        *code = GG_ENOMEM;
 }
 
 GG_EXTERN int gg_session_get(gg_client *client, const char *service, const char *site,
@@ -58,22 +67,21 @@ GG_EXTERN int gg_session_get(gg_client *client, const char *service, const char 
     struct gg_result *result = result_new();
     if (!result)
         return GG_ENOMEM;
-    char key[SESSION_KEY_MAX];
     const char *why = "";
     struct session_data data = {0};
-    int code = look_up(client, service, site, who, key, &data, &why);
+    int code = look_up(client, service, site, who, &data, &why);
     if (code == GG_OK) {
         json_t *body = result->body = json_object();
         bool kongregate = strcmp(service, "kongregate") == 0;
-        set_text(body, kongregate ? "user_id" : "userId", data.user_id);
-        set_text(body, "username", data.username);
-        set_text(body, kongregate ? "game_auth_token" : "TOKEN", data.token);
-        set_text(body, "as", data.site);
-        set_text(body, "PRIVILEGES", data.privileges);
-        set_text(body, "METHOD", data.method);
+        code = body ? GG_OK : GG_ENOMEM;
+        set_text(body, kongregate ? "user_id" : "userId", data.user_id, &code);
+        set_text(body, "username", data.username, &code);
+        set_text(body, kongregate ? "game_auth_token" : "TOKEN", data.token, &code);
+        set_text(body, "as", data.site, &code);
+        set_text(body, "PRIVILEGES", data.privileges, &code);
+        set_text(body, "METHOD", data.method, &code);
         session_data_clear(&data);
-        if (!body)
-            code = GG_ENOMEM;
+        why = code == GG_ENOMEM ? "out of memory" : "a remembered value is not UTF-8";
     }
     result_set_outcome(result, code, why, NULL, 0);
     if (client)
@@ -84,19 +92,13 @@ GG_EXTERN int gg_session_get(gg_client *client, const char *service, const char 
 GG_EXTERN int gg_session_forget(gg_client *client, const char *service, const char *site,
                                 const char *who)
 {
-    char key[SESSION_KEY_MAX];
     const char *why = "";
     struct session_data data = {0};
-    int code = look_up(client, service, site, who, key, &data, &why);
+    int code = look_up(client, service, site, who, &data, &why);
+    session_data_clear(&data);
     if (code == GG_OK) {
-        /* A KickApps member is remembered by username and by userId: both go. */
-        char other[SESSION_KEY_MAX];
-        session_forget(client->sessions, key);
-        if (data.site && data.username && session_key(other, service, data.site, data.username))
-            session_forget(client->sessions, other);
-        if (data.site && data.user_id && session_key(other, service, data.site, data.user_id))
-            session_forget(client->sessions, other);
-        session_data_clear(&data);
+        arguments(client, service, &site, who, &why);
+        session_forget(client->sessions, service, site, who);
     }
     if (client)
         client_remember(client, code, code == GG_OK ? NULL : why);

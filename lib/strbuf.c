@@ -25,10 +25,16 @@ static bool strbuf_reserve(struct strbuf *sb, size_t extra)
     size_t cap = sb->cap ? sb->cap : 64;
     while (cap < want)
         cap *= 2;
-    char *grown = realloc(sb->data, cap);
+    /* Not realloc: the block left behind may hold a key, and must be wiped. */
+    char *grown = malloc(cap);
     if (!grown) {
         sb->failed = true;
         return false;
+    }
+    if (sb->data) {
+        memcpy(grown, sb->data, sb->len + 1);
+        OPENSSL_cleanse(sb->data, sb->cap);
+        free(sb->data);
     }
     sb->data = grown;
     sb->cap = cap;
@@ -82,6 +88,7 @@ void strbuf_add_escaped(struct strbuf *sb, const char *text)
         return;
     }
     strbuf_adds(sb, escaped);
+    OPENSSL_cleanse(escaped, strlen(escaped));
     curl_free(escaped);
 }
 
@@ -90,6 +97,7 @@ void strbuf_reset(struct strbuf *sb)
     if (sb->data)
         OPENSSL_cleanse(sb->data, sb->len);
     if (sb->cap > STRBUF_KEEP_BYTES) {
+        OPENSSL_cleanse(sb->data, sb->cap);
         free(sb->data);
         sb->data = NULL;
         sb->cap = 0;

@@ -18,7 +18,8 @@ void strbuf_add(struct strbuf *sb, const char *bytes, size_t len);
 void strbuf_adds(struct strbuf *sb, const char *text);
 void strbuf_addf(struct strbuf *sb, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));
-void strbuf_vaddf(struct strbuf *sb, const char *fmt, va_list ap);
+void strbuf_vaddf(struct strbuf *sb, const char *fmt, va_list ap)
+    __attribute__((format(printf, 2, 0)));
 /* Appends text percent-encoded: everything but A-Z a-z 0-9 - . _ ~ */
 void strbuf_add_escaped(struct strbuf *sb, const char *text);
 /* Wipes and empties the buffer but keeps a modest allocation for reuse. */

@@ -2,6 +2,7 @@
 
 #include "gamegate.h"
 
+#include <arpa/inet.h>
 #include <pthread.h>
 #include <string.h>
 
@@ -27,6 +28,60 @@ static size_t on_body(char *data, size_t size, size_t count, void *userdata)
     return transport->body.failed ? 0 : len;
 }
 
+/* The request line, "METHOD TARGET HTTP/x", as it left. */
+static int on_debug(CURL *curl, curl_infotype type, char *data, size_t size, void *userdata)
+{
+    (void)curl;
+    struct transport *transport = userdata;
+    if (type != CURLINFO_HEADER_OUT || transport->target_checked || !transport->expected_target)
+        return 0;
+    transport->target_checked = true;
+    const char *space = memchr(data, ' ', size);
+    const char *end = space ? memchr(space + 1, ' ', size - (size_t)(space + 1 - data)) : NULL;
+    if (!end) {
+        transport->target_differs = true;
+        return 0;
+    }
+    const char *target = space + 1;
+    size_t len = (size_t)(end - target);
+    /* Through a proxy the target is the absolute URL. */
+    const char *scheme_end = len > 3 ? strstr(target, "://") : NULL;
+    if (scheme_end && scheme_end < end) {
+        const char *path = memchr(scheme_end + 3, '/', (size_t)(end - scheme_end - 3));
+        len = path ? (size_t)(end - path) : 0;
+        target = path ? path : end;
+    }
+    transport->target_differs = strlen(transport->expected_target) != len ||
+                                memcmp(transport->expected_target, target, len) != 0;
+    return 0;
+}
+
+/* Whether the URL's host is an IP literal, which cannot fail to resolve
+ * except for want of memory or threads. */
+static bool host_is_numeric(const char *url)
+{
+    const char *host = strstr(url, "://");
+    if (!host)
+        return false;
+    host += 3;
+    char text[64];
+    size_t len = strcspn(host, "/?#");
+    if (len >= sizeof text)
+        return false;
+    memcpy(text, host, len);
+    text[len] = '\0';
+    unsigned char address[16];
+    if (text[0] == '[') {
+        char *close = strchr(text, ']');
+        if (!close)
+            return false;
+        *close = '\0';
+        return inet_pton(AF_INET6, text + 1, address) == 1;
+    }
+    text[strcspn(text, ":")] = '\0';
+    return inet_pton(AF_INET, text, address) == 1;
+}
+
 int transport_init(struct transport *transport, const struct options *options)
 {
     *transport = (struct transport){0};
@@ -37,9 +92,11 @@ int transport_init(struct transport *transport, const struct options *options)
     if (!transport->curl)
         return GG_ENOMEM;
     CURL *curl = transport->curl;
-    char *default_ca_file = NULL;
+    char *default_ca_file = NULL, *default_ca_path = NULL;
     curl_easy_getinfo(curl, CURLINFO_CAINFO, &default_ca_file);
+    curl_easy_getinfo(curl, CURLINFO_CAPATH, &default_ca_path);
     transport->default_ca_file = default_ca_file;
+    transport->default_ca_path = default_ca_path;
     bool ok = curl_easy_setopt(curl, CURLOPT_NOSIGNAL, 1L) == CURLE_OK &&
               curl_easy_setopt(curl, CURLOPT_ERRORBUFFER, transport->curl_error) == CURLE_OK &&
               curl_easy_setopt(curl, CURLOPT_WRITEFUNCTION, on_body) == CURLE_OK &&
@@ -49,7 +106,12 @@ int transport_init(struct transport *transport, const struct options *options)
               curl_easy_setopt(curl, CURLOPT_ACCEPT_ENCODING, "") == CURLE_OK &&
               curl_easy_setopt(curl, CURLOPT_TCP_KEEPALIVE, 1L) == CURLE_OK &&
               curl_easy_setopt(curl, CURLOPT_SSL_VERIFYPEER, 1L) == CURLE_OK &&
-              curl_easy_setopt(curl, CURLOPT_SSL_VERIFYHOST, 2L) == CURLE_OK;
+              curl_easy_setopt(curl, CURLOPT_SSL_VERIFYHOST, 2L) == CURLE_OK &&
+              /* Paths go out exactly as built, so they can be checked. */
+              curl_easy_setopt(curl, CURLOPT_PATH_AS_IS, 1L) == CURLE_OK &&
+              curl_easy_setopt(curl, CURLOPT_DEBUGFUNCTION, on_debug) == CURLE_OK &&
+              curl_easy_setopt(curl, CURLOPT_DEBUGDATA, transport) == CURLE_OK &&
+              curl_easy_setopt(curl, CURLOPT_VERBOSE, 1L) == CURLE_OK;
     struct strbuf ignored = {0};
     for (int id = OPT_NONE + 1; ok && id < OPT_COUNT; id++)
         ok = transport_configure(transport, options, (enum option_id)id, &ignored) == GG_OK;
@@ -92,8 +154,12 @@ int transport_configure(struct transport *transport, const struct options *optio
         rc = curl_easy_setopt(curl, CURLOPT_MAXFILESIZE_LARGE, transport->max_body);
         break;
     case OPT_CA_FILE:
-        /* NULL would leave no CA bundle at all, not the built-in one. */
+        /* ca_file alone is trusted when set: the system's CA directory would
+         * otherwise still vouch for any host. NULL restores both defaults
+         * (not "no bundle", which NULL means to libcurl). */
         rc = curl_easy_setopt(curl, CURLOPT_CAINFO, value ? value : transport->default_ca_file);
+        if (rc == CURLE_OK)
+            rc = curl_easy_setopt(curl, CURLOPT_CAPATH, value ? NULL : transport->default_ca_path);
         break;
     case OPT_PROXY:
         rc = curl_easy_setopt(curl, CURLOPT_PROXY, value);
@@ -159,17 +225,28 @@ int transport_perform(struct transport *transport, const char *method, const cha
     transport->body_too_large = false;
     transport->curl_error[0] = '\0';
     *facts = (struct exchange_facts){.retry_after_s = -1};
+    const char *host = strstr(url, "://");
+    transport->expected_target = host ? host + 3 + strcspn(host + 3, "/") : url;
+    transport->target_checked = transport->target_differs = false;
 
-    curl_easy_setopt(curl, CURLOPT_URL, url);
-    curl_easy_setopt(curl, CURLOPT_TIMEOUT_MS, timeout_ms);
-    curl_easy_setopt(curl, CURLOPT_FRESH_CONNECT, fresh ? 1L : 0L);
-    if (strcmp(method, "POST") == 0) {
-        curl_easy_setopt(curl, CURLOPT_POSTFIELDS, form->data ? form->data : "");
-        curl_easy_setopt(curl, CURLOPT_POSTFIELDSIZE_LARGE, (curl_off_t)form->len);
-    } else {
-        curl_easy_setopt(curl, CURLOPT_HTTPGET, 1L);
+    bool post = strcmp(method, "POST") == 0;
+    CURLcode rc = curl_easy_setopt(curl, CURLOPT_URL, url);
+    if (rc == CURLE_OK)
+        rc = curl_easy_setopt(curl, CURLOPT_TIMEOUT_MS, timeout_ms);
+    if (rc == CURLE_OK)
+        rc = curl_easy_setopt(curl, CURLOPT_FRESH_CONNECT, fresh ? 1L : 0L);
+    if (rc == CURLE_OK && post)
+        rc = curl_easy_setopt(curl, CURLOPT_POSTFIELDS, form->data ? form->data : "");
+    if (rc == CURLE_OK && post)
+        rc = curl_easy_setopt(curl, CURLOPT_POSTFIELDSIZE_LARGE, (curl_off_t)form->len);
+    if (rc == CURLE_OK && !post)
+        rc = curl_easy_setopt(curl, CURLOPT_HTTPGET, 1L);
+    if (rc != CURLE_OK) {
+        curl_easy_setopt(curl, CURLOPT_URL, NULL);
+        strbuf_adds(msg, "out of memory while preparing the request");
+        return GG_ENOMEM;
     }
-    CURLcode rc = curl_easy_perform(curl);
+    rc = curl_easy_perform(curl);
     long request_size = 0;
     curl_off_t retry_after = 0, elapsed_us = 0;
     curl_easy_getinfo(curl, CURLINFO_RESPONSE_CODE, &facts->http_status);
@@ -183,7 +260,13 @@ int transport_perform(struct transport *transport, const char *method, const cha
     /* The request may hold keys; the handle must not keep pointing at it. */
     curl_easy_setopt(curl, CURLOPT_URL, NULL);
     curl_easy_setopt(curl, CURLOPT_POSTFIELDS, NULL);
+    transport->expected_target = NULL;
 
+    if (transport->target_differs) {
+        strbuf_adds(msg, "out of memory: libcurl sent a request other than the one built "
+                         "(an allocation failed inside libcurl); its answer was not read");
+        return GG_ENOMEM;
+    }
     if (rc == CURLE_OK && !transport->body.failed)
         return GG_OK;
     if (transport->body.failed) {
@@ -196,6 +279,8 @@ int transport_perform(struct transport *transport, const char *method, const cha
         return GG_EPROTOCOL;
     }
     int code = code_for_curl_error(rc);
+    if (rc == CURLE_COULDNT_RESOLVE_HOST && host_is_numeric(url))
+        code = GG_ENOMEM;
     strbuf_addf(msg, "%s: %s", code == GG_ETIMEOUT ? "timed out" : "transfer failed",
                 transport->curl_error[0] ? transport->curl_error : curl_easy_strerror(rc));
     return code;

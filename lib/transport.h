@@ -12,9 +12,16 @@
 struct transport {
     CURL *curl;
     curl_off_t max_body;
-    const char *default_ca_file; /* libcurl's built-in bundle, for a reset ca_file */
+    const char *default_ca_file; /* libcurl's built-in bundle and directory, */
+    const char *default_ca_path; /* for a reset ca_file */
     bool body_too_large;
     struct strbuf body; /* the last response body, reused between calls */
+    /* The request line's target as gamegate built it, and whether libcurl
+     * sent another: libcurl 7.88 drops a URL's query when an allocation
+     * fails while it re-parses the URL, and sends the request anyway. */
+    const char *expected_target;
+    bool target_checked;
+    bool target_differs;
     char curl_error[CURL_ERROR_SIZE];
 };
 

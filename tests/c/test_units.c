@@ -188,11 +188,9 @@ static void test_tokens_from_the_session_store(void)
     struct session_store *store = session_store_new();
     struct request req;
     struct strbuf msg = {0};
-    char key[SESSION_KEY_MAX];
 
-    session_key(key, "kongregate", NULL, "7");
     struct session_data login = {.user_id = "7", .username = "p", .token = "stored-token"};
-    CHECK_INT(session_remember(store, key, &login), GG_OK);
+    CHECK_INT(session_remember(store, "kongregate", &login), GG_OK);
     const char *use[] = {"user_id", "7", "id", "100", NULL};
     CHECK_INT(build_with(store, "kongregate.use_item", use, &req, &msg), GG_OK);
     CHECK_STR(req.body.data, "api_key=apikey&user_id=7&game_auth_token=stored-token&id=100");
@@ -205,9 +203,9 @@ static void test_tokens_from_the_session_store(void)
     CHECK_INT(build_with(store, "kongregate.use_item", stranger, &req, &msg), GG_EINVAL);
     request_release(&req);
 
-    session_key(key, "kickapps", "92366", "reader");
-    struct session_data reader = {.token = "read-only", .privileges = "R", .site = "92366"};
-    CHECK_INT(session_remember(store, key, &reader), GG_OK);
+    struct session_data reader = {.token = "read-only", .privileges = "R", .site = "92366",
+                                  .username = "reader", .user_id = "55"};
+    CHECK_INT(session_remember(store, "kickapps", &reader), GG_OK);
     const char *profile[] = {"userId", "1", "member", "reader", NULL};
     CHECK_INT(build_with(store, "kickapps.user_profile", profile, &req, &msg), GG_OK);
     CHECK_STR(req.body.data, "t=read-only"); /* member itself is never sent */
@@ -218,6 +216,28 @@ static void test_tokens_from_the_session_store(void)
     const char *other_site[] = {"friendId", "2", "member", "reader", "as", "1", NULL};
     CHECK_INT(build_with(store, "kickapps.friend_add", other_site, &req, &msg), GG_EINVAL);
     request_release(&req);
+    const char *by_id[] = {"userId", "1", "member", "55", NULL};
+    CHECK_INT(build_with(store, "kickapps.user_profile", by_id, &req, &msg), GG_OK);
+    CHECK_STR(req.body.data, "t=read-only");
+    request_release(&req);
+
+    /* A username that is another member's userId names nobody for sure. */
+    struct session_data confusing = {.token = "other", .privileges = "RW", .site = "92366",
+                                     .username = "55", .user_id = "77"};
+    CHECK_INT(session_remember(store, "kickapps", &confusing), GG_OK);
+    CHECK_INT(build_with(store, "kickapps.user_profile", by_id, &req, &msg), GG_EINVAL);
+    request_release(&req);
+    struct session_data found;
+    CHECK_INT(session_find(store, "kickapps", "92366", "55", &found), SESSION_AMBIGUOUS);
+    /* Forgetting one member leaves the other alone. */
+    CHECK(session_forget(store, "kickapps", "92366", "reader"));
+    CHECK_INT(session_find(store, "kickapps", "92366", "55", &found), SESSION_FOUND);
+    CHECK_STR(found.user_id, "77");
+    session_data_clear(&found);
+    /* Parts are length-prefixed: no site and name can be made to collide. */
+    struct session_data tricky = {.token = "t1", .site = "S/1:x", .user_id = "y"};
+    CHECK_INT(session_remember(store, "kickapps", &tricky), GG_OK);
+    CHECK_INT(session_find(store, "kickapps", "S", "x/i1:y", &found), SESSION_NONE);
     strbuf_release(&msg);
     session_store_release(store);
 }
@@ -225,36 +245,36 @@ static void test_tokens_from_the_session_store(void)
 static void test_session_store_bounds(void)
 {
     struct session_store *store = session_store_new();
-    session_store_configure(store, 3, 0);
-    char key[SESSION_KEY_MAX], id[16];
-    struct session_data data = {.token = "t0000"}, out;
+    session_store_set_capacity(store, 3);
+    session_store_set_ttl(store, 0);
+    char id[16];
+    struct session_data data = {.token = "t0000", .user_id = id}, out;
     for (int i = 0; i < 3; i++) {
         snprintf(id, sizeof id, "%d", i);
-        session_key(key, "kongregate", NULL, id);
-        session_remember(store, key, &data);
+        session_remember(store, "kongregate", &data);
     }
-    session_key(key, "kongregate", NULL, "0");
-    CHECK(session_lookup(store, key, &out)); /* 0 is now the most recently used */
+    /* 0 is now the most recently used */
+    CHECK_INT(session_find(store, "kongregate", NULL, "0", &out), SESSION_FOUND);
     session_data_clear(&out);
-    session_key(key, "kongregate", NULL, "3");
-    session_remember(store, key, &data);
+    snprintf(id, sizeof id, "3");
+    session_remember(store, "kongregate", &data);
     CHECK_INT(session_count(store), 3);
-    session_key(key, "kongregate", NULL, "1"); /* the least recently used went */
-    CHECK(!session_lookup(store, key, &out));
-    session_key(key, "kongregate", NULL, "0");
-    CHECK(session_lookup(store, key, &out));
+    /* the least recently used went */
+    CHECK_INT(session_find(store, "kongregate", NULL, "1", &out), SESSION_NONE);
+    CHECK_INT(session_find(store, "kongregate", NULL, "0", &out), SESSION_FOUND);
     session_data_clear(&out);
-    CHECK(session_forget(store, key));
-    CHECK(!session_forget(store, key));
-    session_store_configure(store, 1, 0);
+    CHECK(session_forget(store, "kongregate", NULL, "0"));
+    CHECK(!session_forget(store, "kongregate", NULL, "0"));
+    session_store_set_capacity(store, 1);
     CHECK_INT(session_count(store), 1);
 
-    session_store_configure(store, 10, 1); /* entries live 1 ms */
-    session_key(key, "kongregate", NULL, "9");
-    session_remember(store, key, &data);
+    session_store_set_capacity(store, 10);
+    session_store_set_ttl(store, 1); /* entries live 1 ms */
+    snprintf(id, sizeof id, "9");
+    session_remember(store, "kongregate", &data);
     struct timespec pause = {0, 5 * 1000 * 1000};
     nanosleep(&pause, NULL);
-    CHECK(!session_lookup(store, key, &out));
+    CHECK_INT(session_find(store, "kongregate", NULL, "9", &out), SESSION_NONE);
     session_store_release(store);
 }
 
@@ -304,6 +324,13 @@ static void test_body_normalization(void)
     CHECK(parse("cb(", true, &code) == NULL && code == GG_EPROTOCOL);
     CHECK(parse("{\"a\":\"\\u0000\"}", true, &code) == NULL && code == GG_EPROTOCOL);
     CHECK(parse("{\"a\":\"\xff\"}", true, &code) == NULL && code == GG_EPROTOCOL);
+    /* The message describes the fault but never quotes the body, which may
+     * hold a token. */
+    struct strbuf said = {0};
+    json_t *none = NULL;
+    response_parse("[{\"TOKEN\" \"Qqvb7kTFiz4M2lqC\"}]", 32, true, &none, &said);
+    CHECK(said.data && !strstr(said.data, "Qqvb"));
+    strbuf_release(&said);
     root = parse("\"just a string\"", true, &code);
     CHECK(json_is_string(root) && code == GG_OK);
     json_decref(root);

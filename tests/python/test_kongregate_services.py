@@ -94,8 +94,8 @@ def test_statistics_feed_the_high_score_tables(client, sandbox, player):
 
 def test_statistics_are_checked_before_sending(client, player):
     for bad in (-1, "1.5", "ten", ""):
-        with pytest.raises(gamegate.InvalidArgument, match="Kills"):
-            client.kongregate.submit_statistics(user_id=player, Kills=bad)
+        with pytest.raises(gamegate.InvalidArgument, match="statistic #1"):
+            client.kongregate.submit_statistics(user_id=player, Kills=bad)  # named by position
     with pytest.raises(gamegate.InvalidArgument, match="period"):
         client.kongregate.high_scores(period="monthly", stat_id=1)
 

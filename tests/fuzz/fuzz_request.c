@@ -1,0 +1,68 @@
+/* Requests built from hostile parameters: the first byte picks the endpoint,
+ * the rest is NUL-separated name, value, name, value, ... A session store
+ * holds a login and a read-only member, so token look-ups are reached too. */
+#include "endpoints.h"
+#include "gamegate.h"
+#include "message.h"
+#include "options.h"
+#include "request.h"
+#include "session.h"
+
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define MAX_STRINGS 40
+
+static struct session_store *store;
+static struct options options;
+
+static void prepare(void)
+{
+    struct strbuf ignored = {0};
+    options_set(&options, OPT_KONGREGATE_API_KEY, "apikey", &ignored);
+    options_set(&options, OPT_KICKAPPS_DEVELOPER_KEY, "devkey", &ignored);
+    options_set(&options, OPT_KICKAPPS_AS, "92366", &ignored);
+    strbuf_release(&ignored);
+    store = session_store_new();
+    char key[SESSION_KEY_MAX];
+    struct session_data login = {.user_id = "7", .token = "tok7"};
+    session_key(key, "kongregate", NULL, "7");
+    session_remember(store, key, &login);
+    struct session_data reader = {.token = "tokR", .privileges = "R", .site = "92366"};
+    session_key(key, "kickapps", "92366", "reader");
+    session_remember(store, key, &reader);
+}
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+    if (!store)
+        prepare();
+    if (size < 1)
+        return 0;
+    size_t rows = 0;
+    while (endpoint_at(rows))
+        rows++;
+    const struct endpoint *endpoint = endpoint_at(data[0] % rows);
+
+    char *text = malloc(size);
+    memcpy(text, data + 1, size - 1);
+    text[size - 1] = '\0';
+    const char *strings[MAX_STRINGS + 1];
+    size_t count = 0;
+    for (char *at = text; count < MAX_STRINGS && at < text + size - 1; at += strlen(at) + 1)
+        strings[count++] = at;
+    strings[count] = NULL;
+
+    struct request req = {0};
+    struct strbuf msg = {0};
+    request_build(&req, endpoint, &options, store, strings, &msg);
+    char *clean = message_clean(msg.data ? msg.data : "", req.secrets, req.secret_count);
+    free(clean);
+    request_release(&req);
+    strbuf_release(&msg);
+    free(text);
+    return 0;
+}
