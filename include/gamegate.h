@@ -67,10 +67,12 @@ enum gg_param_flag {
 enum gg_outcome {
     GG_OUTCOME_SUCCEEDED = 0,   /* the service answered success */
     GG_OUTCOME_NOT_APPLIED = 1, /* nothing took effect: refused locally, never sent, a
-                                   read, or the service answered with an error */
-    GG_OUTCOME_UNKNOWN = 2      /* a call that changes state may have been applied but no
-                                   complete answer came back: reconcile (e.g. user_items)
-                                   before sending it again */
+                                   read, the service answered with an error, or an HTTP
+                                   3xx, 4xx or 503 */
+    GG_OUTCOME_UNKNOWN = 2      /* a call that changes state may have been applied: the
+                                   request left but no complete answer came back, or the
+                                   answer was another 5xx or unreadable. Reconcile (e.g.
+                                   user_items) before sending it again */
 };
 
 enum gg_log_level {
@@ -119,8 +121,9 @@ GG_EXTERN int gg_client_set(gg_client *client, const char *option, const char *v
 GG_EXTERN int gg_client_set_log(gg_client *client, gg_log_fn fn, void *userdata);
 
 /*
- * The message of the last failed gg_client_set or gg_call on this client,
- * "" after a success. Lives until the next call on this client.
+ * The message of the last failed call on this client (gg_client_set, gg_call,
+ * gg_session_*, gg_callback_verify, ...), "" after a success. Lives until the
+ * next call on this client.
  */
 GG_EXTERN const char *gg_client_errmsg(const gg_client *client);
 
@@ -227,8 +230,11 @@ GG_EXTERN int gg_client_share_sessions(gg_client *client, gg_client *owner);
  * means the kongregate.api_key option; client may be NULL when api_key is
  * given. The result's fields are the payload (signed) or the form fields but
  * api_key (plain). An invalidate_user_inventory event replaces the user's
- * game_auth_token in the client's session store. GG_ESIGNATURE on mismatch,
- * GG_EINVAL on malformed or oversized input.
+ * game_auth_token in the client's session store. GG_ESIGNATURE when it does
+ * not verify: a wrong signature or api_key, a malformed signed_request, an
+ * algorithm other than HMAC-SHA256, a form field holding NUL (%00) or bytes
+ * that are not UTF-8. GG_EINVAL for a NULL or NUL-holding body, one over
+ * 64 KiB, or no api_key.
  */
 GG_EXTERN int gg_callback_verify(gg_client *client, const char *body, size_t body_len,
                                  const char *api_key, gg_result **out);

@@ -82,6 +82,10 @@ GG_EXTERN int gg_session_get(gg_client *client, const char *service, const char 
         set_text(body, "METHOD", data.method, &code);
         session_data_clear(&data);
         why = code == GG_ENOMEM ? "out of memory" : "a remembered value is not UTF-8";
+        if (code != GG_OK) { /* no half an entry */
+            json_decref(result->body);
+            result->body = NULL;
+        }
     }
     result_set_outcome(result, code, why, NULL, 0);
     if (client)

@@ -267,6 +267,13 @@ static void test_refused_before_sending(void)
     const char *dangling[] = {"user_id", NULL};
     CHECK_INT(gg_call(client, "kongregate.authenticate", dangling, NULL), GG_EINVAL);
     CHECK_CONTAINS(gg_client_errmsg(client), "has no value");
+    /* A slip that puts a token where a name belongs: the name is not echoed. */
+    const char *slipped[] = {"user_id", "42", seed.user_token, NULL};
+    CHECK_INT(gg_call(client, "kongregate.authenticate", slipped, NULL), GG_EINVAL);
+    check_no_secret(gg_client_errmsg(client));
+    const char *shifted[] = {"user_id", "42", seed.user_token, "x", NULL};
+    CHECK_INT(gg_call(client, "kongregate.authenticate", shifted, NULL), GG_EINVAL);
+    check_no_secret(gg_client_errmsg(client));
 
     const char *crlf[] = {"user_id", "1\r\nX-Injected: 1", "game_auth_token", "t", NULL};
     CHECK_INT(gg_call(client, "kongregate.authenticate", crlf, NULL), GG_EINVAL);

@@ -214,3 +214,15 @@ def test_the_portal_checks_the_games_item_reply(client, sandbox):
     assert any("price" in e for e in report["errors"])
     assert any("image_url" in e for e in report["errors"])
     assert game.awarded == []
+
+
+@pytest.mark.parametrize("form", [
+    "event=invalidate_user_inventory&api_key={key}%00garbage&user_id=1&game_auth_token=x",
+    "event=invalidate_user_inventory&api_key%00zz={key}&user_id=1&game_auth_token=x",
+    "event=in%00jected&api_key={key}",
+    "event=invalidate_user_inventory&api_key={key}&game_auth_token=a%00b&user_id=1",
+    "event=%ff%fe&api_key={key}",
+])
+def test_fields_that_cannot_be_compared_as_sent_are_refused(form):
+    with pytest.raises(gamegate.SignatureError):
+        gamegate.verify_callback(form.format(key=EXAMPLE_KEY), EXAMPLE_KEY)

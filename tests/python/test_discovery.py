@@ -58,6 +58,9 @@ def test_parameter_facts():
     member = {p.name: p for p in by_name()["kickapps.favorite_add"].params}["member"]
     assert member.flags & lib.GG_PARAM_LOCAL
     assert by_name()["kongregate.submit_statistics"].takes_counts
+    create = {p.name: p for p in by_name()["kickapps.create_token"].params}
+    assert create["username"].flags & lib.GG_PARAM_ONE_OF  # {username|email}
+    assert create["email"].flags & lib.GG_PARAM_ONE_OF
 
 
 def test_client_methods_come_from_the_table(client):

@@ -182,3 +182,41 @@ def test_log_lines_are_clean(sandbox, assert_no_secret):
     assert {level for level, _ in lines} >= {10, 20, 30, 40}  # debug .. error
     assert_no_secret(text)
     assert token not in text and "?" not in text  # no query string, ever
+
+
+def test_an_echoing_server_cannot_leak_the_token_through_retries(client, sandbox,
+                                                                 assert_no_secret):
+    lines = []
+    client._set_log(lambda level, line: lines.append(line))
+    client.set("log_level", "debug")
+    client.set("retry.backoff_ms", 1)
+    sandbox.fault("echo500", 3)
+    with pytest.raises(gamegate.HTTPError) as caught:
+        authenticate(client, sandbox)
+    assert "cannot handle" in str(caught.value) and "[redacted]" in str(caught.value)
+    assert sum("retrying in" in line for line in lines) == 2
+    assert_no_secret(str(caught.value), *lines)
+
+
+def test_retry_after_without_a_deadline_is_bounded(quick, sandbox):
+    quick.set("retry.deadline_ms", 0)
+    sandbox.fault("http503", 3)  # Retry-After: 120, beyond retry.max_backoff_ms
+    with pytest.raises(gamegate.HTTPError, match="Retry-After 120 s") as caught:
+        authenticate(quick, sandbox)
+    assert caught.value.attempts == 1
+
+
+def test_retry_options_are_bounded(client):
+    for option, value in (("retry.backoff_ms", 8589934590), ("retry.max_backoff_ms", 0),
+                          ("retry.attempts", 0), ("retry.attempts", 101),
+                          ("max_response_bytes", 0), ("timeout_ms", 10 ** 12)):
+        with pytest.raises(gamegate.InvalidArgument, match="from"):
+            client.set(option, value)
+
+
+def test_a_refused_write_is_not_applied(client, sandbox, potion):
+    user_id, uses_left = potion
+    sandbox.control("/_sandbox/fault?kind=http400&path=/api/use_item.json")
+    with pytest.raises(gamegate.HTTPError) as caught:
+        client.kongregate.use_item(user_id=user_id, id=101)
+    assert caught.value.outcome == "not_applied"

@@ -111,3 +111,15 @@ def test_clients_share_a_store_across_threads(sandbox):
     for user_id in players:
         assert owner.session("kongregate", user_id)["user_id"] == str(user_id)
     owner.close()
+
+
+def test_a_sharing_client_changes_one_store_setting_at_a_time(sandbox):
+    options = dict(kongregate={"base_url": sandbox.url, "api_key": sandbox.game["api_key"]})
+    with gamegate.Client(**options) as owner, \
+            gamegate.Client(sessions_from=owner, **options) as sharer:
+        owner.set("session.capacity", 1)
+        sharer.set("session.ttl_ms", 3600000)  # must not bring capacity back to 10000
+        login(owner, sandbox, 0)
+        login(sharer, sandbox, 1)
+        remembered = [owner.session("kongregate", sandbox.player(i)[0]) for i in (0, 1)]
+        assert remembered[0] is None and remembered[1] is not None

@@ -62,6 +62,16 @@ def http500(handler):
     send(handler, 500, HTML_PAGE, "text/html")
 
 
+def http400(handler):
+    send(handler, 400, b'{"success":false,"error":400,"error_description":"Bad Request"}')
+
+
+def echo500(handler):
+    """A careless server that quotes the request back in its error, keys and all."""
+    send(handler, 500, ('{"success":false,"error":500,"error_description":"cannot handle %s"}'
+                        % handler.path.replace('"', "")).encode())
+
+
 def http503(handler):
     send(handler, 503, HTML_PAGE, "text/html", [("Retry-After", "120")])
 
@@ -143,7 +153,8 @@ def apply_then_drop(handler):
 
 
 KINDS = {f.__name__: f for f in (
-    html, empty, wrong_shape, array, null, invalid_utf8, deep_nesting, http500, http503,
+    html, empty, wrong_shape, array, null, invalid_utf8, deep_nesting, http400, http500,
+    echo500, http503,
     http503_soon, reset_before_body, reset_mid_body, truncated, gigabyte, slow, trickle,
     redirect_other_host, redirect_loop, apply_then_drop)}
 # These run after the real handler has changed the sandbox's state.
