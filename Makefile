@@ -32,9 +32,10 @@ SOURCES := $(wildcard lib/*.c)
 HEADERS := $(wildcard lib/*.h) include/gamegate.h
 OBJECTS := $(SOURCES:lib/%.c=$(B)/obj/%.o)
 ASAN_OBJECTS := $(SOURCES:lib/%.c=$(B)/asan/obj/%.o)
+TSAN_OBJECTS := $(SOURCES:lib/%.c=$(B)/tsan/obj/%.o)
 C_TESTS := test_api test_dlopen test_units
 
-.PHONY: all deps lib demo test test-exports test-install test-oom test-c test-valgrind test-python \
+.PHONY: all deps lib demo test test-exports test-install test-oom test-tsan test-c test-valgrind test-python \
         test-asan install uninstall clean \
         fuzz deps-fuzz
 
@@ -54,6 +55,10 @@ $(B)/obj/%.o: lib/%.c $(HEADERS) | deps
 $(B)/asan/obj/%.o: lib/%.c $(HEADERS) | deps
 	@mkdir -p $(@D)
 	$(CC) $(ALL_CFLAGS) $(SANITIZE) -c $< -o $@
+
+$(B)/tsan/obj/%.o: lib/%.c $(HEADERS) | deps
+	@mkdir -p $(@D)
+	$(CC) $(ALL_CFLAGS) -fsanitize=thread -c $< -o $@
 
 link_library = $(CC) $(ALL_CFLAGS) $(2) -shared -Wl,-soname,$(SONAME) \
 	-Wl,--version-script=lib/gamegate.map -Wl,--no-undefined -Wl,-z,relro,-z,now \
@@ -102,6 +107,10 @@ $(B)/asan/tests/test_units:
 	@mkdir -p $(@D)
 	$(call link_test,$(ASAN_OBJECTS),$(SANITIZE))
 
+$(B)/tsan/tests/test_threads: tests/c/test_threads.c tests/c/check.h $(TSAN_OBJECTS)
+	@mkdir -p $(@D)
+	$(CC) $(TEST_CFLAGS) -fsanitize=thread -o $@ $< $(TSAN_OBJECTS) $(PKG_LIBS)
+
 WITH_SANDBOX = tools/with-sandbox $(PYTHON)
 PYTEST = $(PYTHON) -m pytest -q -p no:cacheprovider tests/python
 
@@ -135,7 +144,10 @@ test-asan: $(C_TESTS:%=$(B)/asan/tests/%) $(B)/asan/lib/$(SONAME)
 test-oom: $(B)/tests/test_oom
 	GG_LIBRARY=$(B)/lib/$(SONAME) $(WITH_SANDBOX) $(B)/tests/test_oom
 
-test: test-exports test-install test-oom test-c test-valgrind test-python test-asan
+test-tsan: $(B)/tsan/tests/test_threads
+	TSAN_OPTIONS=halt_on_error=1:exitcode=66 $<
+
+test: test-exports test-install test-oom test-tsan test-c test-valgrind test-python test-asan
 
 # --- fuzzing: libFuzzer targets on an ASan + UBSan build (clang) -----------
 
