@@ -37,7 +37,7 @@ C_TESTS := test_api test_dlopen test_units
 
 .PHONY: all deps lib demo test test-exports test-install test-oom test-tsan test-c test-valgrind test-python \
         test-asan install uninstall clean \
-        fuzz deps-fuzz
+        fuzz deps-fuzz bench
 
 all: lib
 
@@ -148,6 +148,15 @@ test-tsan: $(B)/tsan/tests/test_threads
 	TSAN_OPTIONS=halt_on_error=1:exitcode=66 $<
 
 test: test-exports test-install test-oom test-tsan test-c test-valgrind test-python test-asan
+
+# --- benchmarks: figures, not pass/fail ---------------------------------------
+
+$(B)/bench/bench: tests/bench/bench.c $(TEST_HELPERS) $(OBJECTS)
+	@mkdir -p $(@D)
+	$(CC) $(TEST_CFLAGS) -o $@ $< tests/c/sandbox.c $(OBJECTS) $(PKG_LIBS)
+
+bench: $(B)/bench/bench
+	@$(WITH_SANDBOX) $<
 
 # --- fuzzing: libFuzzer targets on an ASan + UBSan build (clang) -----------
 

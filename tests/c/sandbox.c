@@ -55,6 +55,32 @@ int sandbox_control(const char *path_and_query)
     return rc == CURLE_OK && status == 200 ? 0 : -1;
 }
 
+static size_t collect(char *data, size_t size, size_t count, void *userdata)
+{
+    char *text = userdata;
+    size_t have = strlen(text), add = size * count;
+    if (have + add < 4096) {
+        memcpy(text + have, data, add);
+        text[have + add] = '\0';
+    }
+    return add;
+}
+
+json_t *sandbox_stats(void)
+{
+    char url[1024], text[4096] = "";
+    snprintf(url, sizeof url, "%s/_sandbox/stats", sandbox_url());
+    CURL *curl = curl_easy_init();
+    if (!curl)
+        return NULL;
+    curl_easy_setopt(curl, CURLOPT_URL, url);
+    curl_easy_setopt(curl, CURLOPT_WRITEFUNCTION, collect);
+    curl_easy_setopt(curl, CURLOPT_WRITEDATA, text);
+    CURLcode rc = curl_easy_perform(curl);
+    curl_easy_cleanup(curl);
+    return rc == CURLE_OK ? json_loads(text, 0, NULL) : NULL;
+}
+
 void sandbox_release(void)
 {
     json_decref(seed);

@@ -10,6 +10,8 @@ const char *sandbox_url(void);
 json_t *sandbox_seed(void);
 /* POSTs to a /_sandbox/ control path ("/_sandbox/reset"); 0 on HTTP 200. */
 int sandbox_control(const char *path_and_query);
+/* GET /_sandbox/stats, parsed (connections, requests); NULL on failure. */
+json_t *sandbox_stats(void);
 void sandbox_release(void);
 
 #endif

@@ -4,6 +4,7 @@ body; routes of both back ends; JSONP; and controls for tests and users:
   POST /_sandbox/fault?kind=K&count=N[&path=P]  the next N service requests (to path P)
                                             get fault K (see faults.py)
   POST /_sandbox/barrier?parties=N&timeout=S  hold the next N requests until all arrive
+  GET  /_sandbox/stats      connections accepted and service requests answered
   POST /_sandbox/purchase  (api_key, buyer_id, callback_url[, recipient_id, order_info,
                             forge=1]) play Kongregate's side of a purchase toward a game
 """
@@ -157,6 +158,8 @@ class Handler(BaseHTTPRequestHandler):
             if not self.server.barrier.pass_through():
                 return self.reply(500, {"success": False, "error": 500,
                                         "error_description": "sandbox barrier timed out"})
+            with self.server.stats_lock:
+                self.server.requests += 1
             request = Request(self.command, raw_path, params, self.client_address[0])
             status, body = handler(self.server.state, request, **captured)
             if fault:
@@ -178,6 +181,10 @@ class Handler(BaseHTTPRequestHandler):
                 return self.reply(400, {"success": False, "error": 400,
                                         "error_description": str(e)})
             return self.reply(200, {"success": True})
+        if path == "/_sandbox/stats":
+            with self.server.stats_lock:
+                return self.reply(200, {"success": True, "connections": self.server.connections,
+                                        "requests": self.server.requests})
         if path == "/_sandbox/purchase":
             status, body = portal.purchase(self.server.state, params)
             return self.reply(status, body)
@@ -198,11 +205,18 @@ class SandboxServer(ThreadingHTTPServer):
         self.routes = compile_routes()
         self.barrier = Barrier()
         self.faults = Faults()
+        self.stats_lock = threading.Lock()
+        self.connections = self.requests = 0
         self.verbose = verbose
         self.scheme = "http"
         if tls_context:
             self.socket = tls_context.wrap_socket(self.socket, server_side=True)
             self.scheme = "https"
+
+    def process_request(self, request, client_address):
+        with self.stats_lock:
+            self.connections += 1
+        super().process_request(request, client_address)
 
     @property
     def url(self):

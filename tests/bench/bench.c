@@ -1,0 +1,134 @@
+/* make bench: what gamegate costs a game server.
+ * 1. In process, no network: building an authenticate request, and reading
+ *    a create_token answer (parse, unwrap, envelope, a field), per call.
+ * 2. Through the ABI against the sandbox: sequential calls on one client,
+ *    and how many connections they took (one, if the handle reuses it).
+ * 3. The session store: memory per remembered login. */
+#include "endpoints.h"
+#include "gamegate.h"
+#include "request.h"
+#include "response.h"
+#include "result.h"
+#include "sandbox.h"
+#include "session.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/resource.h>
+#include <time.h>
+
+static double now_s(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+static long rss_kib(void)
+{
+    FILE *status = fopen("/proc/self/status", "r");
+    char line[256];
+    long kib = 0;
+    while (status && fgets(line, sizeof line, status))
+        if (sscanf(line, "VmRSS: %ld kB", &kib) == 1)
+            break;
+    if (status)
+        fclose(status);
+    return kib;
+}
+
+static void in_process(void)
+{
+    struct options options = {0};
+    struct strbuf ignored = {0};
+    options_set(&options, OPT_KONGREGATE_API_KEY, "748e63d7-c48c-418c-aa25-80456de2b98c",
+                &ignored);
+    const struct endpoint *authenticate = endpoint_find("kongregate.authenticate");
+    const char *params[] = {"user_id", "1480702", "game_auth_token",
+                            "9f2c6a1d4e8b7c3a5f0e1d2c3b4a59687766554433221100ffeeddccbbaa9988",
+                            NULL};
+    const int rounds = 200000;
+    double start = now_s();
+    for (int i = 0; i < rounds; i++) {
+        struct request req = {0};
+        request_build(&req, authenticate, &options, NULL, params, &ignored);
+        request_release(&req);
+    }
+    double build = (now_s() - start) / rounds;
+
+    const char *body = "[{\"PRIVILEGES\":\"RW\",\"TOKEN\":\"Qqvb7kTFiz4M2lqCYzvjaA==\","
+                       "\"METHOD\":\"POST\",\"payload_type\":\"json\",\"role\":\"MEMBER\","
+                       "\"userId\":\"4851902\",\"email\":\"nobody@kickapps.com\","
+                       "\"username\":\"nobody\"}]";
+    start = now_s();
+    for (int i = 0; i < rounds; i++) {
+        struct gg_result *result = result_new();
+        response_parse(body, strlen(body), true, &result->body, &ignored);
+        service_kickapps.check_envelope(result->body, &ignored);
+        gg_result_get(result, "TOKEN");
+        gg_result_free(result);
+    }
+    double read = (now_s() - start) / rounds;
+    strbuf_release(&ignored);
+    options_clear(&options);
+    printf("bench: building an authenticate request: %.2f us; reading a create_token answer: "
+           "%.2f us (mean of %d)\n", build * 1e6, read * 1e6, rounds);
+}
+
+static void end_to_end(void)
+{
+    gg_client *client = NULL;
+    gg_client_new(&client);
+    gg_client_set(client, "kongregate.base_url", sandbox_url());
+    gg_client_set(client, "kongregate.api_key", "748e63d7-c48c-418c-aa25-80456de2b98c");
+    const char *params[] = {"user_id", "1480702", "game_auth_token",
+                            "9f2c6a1d4e8b7c3a5f0e1d2c3b4a59687766554433221100ffeeddccbbaa9988",
+                            NULL};
+    json_t *before = sandbox_stats();
+    const int calls = 2000;
+    int failed = 0;
+    double start = now_s();
+    for (int i = 0; i < calls; i++)
+        failed += gg_call(client, "kongregate.authenticate", params, NULL) != GG_OK;
+    double elapsed = now_s() - start;
+    json_t *after = sandbox_stats();
+    long connections = (long)(json_integer_value(json_object_get(after, "connections")) -
+                              json_integer_value(json_object_get(before, "connections")));
+    printf("bench: %d authenticate calls on one client against the sandbox: %.0f calls/s, "
+           "%.2f ms each, %ld connection(s) opened, %d failed\n",
+           calls, calls / elapsed, elapsed * 1e3 / calls, connections - 1 /* stats' own */,
+           failed);
+    json_decref(before);
+    json_decref(after);
+    gg_client_free(client);
+}
+
+static void store_memory(void)
+{
+    const int logins = 100000;
+    struct session_store *store = session_store_new();
+    session_store_set_capacity(store, (size_t)logins);
+    long before = rss_kib();
+    char id[16];
+    struct session_data data = {
+        .user_id = id, .username = "LordSmatchington",
+        .token = "9f2c6a1d4e8b7c3a5f0e1d2c3b4a59687766554433221100ffeeddccbbaa9988"};
+    for (int i = 0; i < logins; i++) {
+        snprintf(id, sizeof id, "%d", i);
+        session_remember(store, "kongregate", &data);
+    }
+    long after = rss_kib();
+    printf("bench: session store: %d Kongregate logins in %ld KiB, about %ld bytes each\n",
+           logins, after - before, (after - before) * 1024 / logins);
+    session_store_release(store);
+}
+
+int main(void)
+{
+    in_process();
+    end_to_end();
+    store_memory();
+    sandbox_release();
+    return 0;
+}
