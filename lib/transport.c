@@ -36,6 +36,11 @@ static int on_debug(CURL *curl, curl_infotype type, char *data, size_t size, voi
     if (type != CURLINFO_HEADER_OUT || transport->target_checked || !transport->expected_target)
         return 0;
     transport->target_checked = true;
+    /* Only an HTTP/1 request line is compared (HTTP/1.1 is asked for). */
+    size_t method_len = strlen(transport->expected_method);
+    if (size <= method_len || memcmp(data, transport->expected_method, method_len) != 0 ||
+        data[method_len] != ' ')
+        return 0;
     const char *space = memchr(data, ' ', size);
     const char *end = space ? memchr(space + 1, ' ', size - (size_t)(space + 1 - data)) : NULL;
     if (!end) {
@@ -109,6 +114,9 @@ int transport_init(struct transport *transport, const struct options *options)
               curl_easy_setopt(curl, CURLOPT_SSL_VERIFYHOST, 2L) == CURLE_OK &&
               /* Paths go out exactly as built, so they can be checked. */
               curl_easy_setopt(curl, CURLOPT_PATH_AS_IS, 1L) == CURLE_OK &&
+              /* Small REST calls gain nothing from HTTP/2, and the request
+               * line check below reads HTTP/1. */
+              curl_easy_setopt(curl, CURLOPT_HTTP_VERSION, (long)CURL_HTTP_VERSION_1_1) == CURLE_OK &&
               curl_easy_setopt(curl, CURLOPT_DEBUGFUNCTION, on_debug) == CURLE_OK &&
               curl_easy_setopt(curl, CURLOPT_DEBUGDATA, transport) == CURLE_OK &&
               curl_easy_setopt(curl, CURLOPT_VERBOSE, 1L) == CURLE_OK;
@@ -227,6 +235,7 @@ int transport_perform(struct transport *transport, const char *method, const cha
     *facts = (struct exchange_facts){.retry_after_s = -1};
     const char *host = strstr(url, "://");
     transport->expected_target = host ? host + 3 + strcspn(host + 3, "/") : url;
+    transport->expected_method = method;
     transport->target_checked = transport->target_differs = false;
 
     bool post = strcmp(method, "POST") == 0;

@@ -20,6 +20,7 @@ struct transport {
      * sent another: libcurl 7.88 drops a URL's query when an allocation
      * fails while it re-parses the URL, and sends the request anyway. */
     const char *expected_target;
+    const char *expected_method;
     bool target_checked;
     bool target_differs;
     char curl_error[CURL_ERROR_SIZE];
