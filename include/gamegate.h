@@ -5,8 +5,8 @@
  * Conventions (the same everywhere in this header):
  * - Every function that can fail returns an int code (GG_OK or a GG_E*
  *   constant). Codes are never renumbered; new ones are only appended.
- * - Output arguments come first; a function stores into *out only what the
- *   caller must later free with the matching *_free.
+ * - A result comes back through the last argument, out, which the caller
+ *   frees with the matching *_free.
  * - Every *_free accepts NULL and does nothing.
  * - Strings returned as const char * are borrowed: each function states how
  *   long the string lives. Copy it to keep it longer.
