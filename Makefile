@@ -169,6 +169,9 @@ FUZZ_OBJECTS := $(SOURCES:lib/%.c=$(B)/fuzz/obj/%.o)
 deps-fuzz:
 	@tools/ensure-deps fuzz
 
+# Kept between runs: make would otherwise delete them as intermediates.
+.SECONDARY: $(FUZZ_OBJECTS)
+
 $(B)/fuzz/obj/%.o: lib/%.c $(HEADERS) | deps-fuzz
 	@mkdir -p $(@D)
 	$(FUZZ_CC) $(ALL_CFLAGS) -O1 -fsanitize=fuzzer-no-link $(FUZZ_SANITIZE) -c $< -o $@

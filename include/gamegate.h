@@ -67,12 +67,11 @@ enum gg_param_flag {
 enum gg_outcome {
     GG_OUTCOME_SUCCEEDED = 0,   /* the service answered success */
     GG_OUTCOME_NOT_APPLIED = 1, /* nothing took effect: refused locally, never sent, a
-                                   read, the service answered with an error, or an HTTP
-                                   3xx, 4xx or 503 */
+                                   read, or the service answered with an error or a 4xx */
     GG_OUTCOME_UNKNOWN = 2      /* a call that changes state may have been applied: the
-                                   request left but no complete answer came back, or the
-                                   answer was another 5xx or unreadable. Reconcile (e.g.
-                                   user_items) before sending it again */
+                                   request left and no complete answer came back, or the
+                                   answer was a 3xx, a 5xx (503 included) or unreadable.
+                                   Reconcile (e.g. user_items) before sending it again */
 };
 
 enum gg_log_level {

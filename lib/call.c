@@ -17,6 +17,9 @@
 #include <string.h>
 #include <time.h>
 
+/* An attempt that cannot have this long is not started. */
+#define MIN_ATTEMPT_MS 100
+
 /* One gg_call in progress. */
 struct call {
     struct gg_client *client;
@@ -135,11 +138,12 @@ static int outcome_of(const struct endpoint *endpoint, int code, const struct ex
     long status = facts->http_status;
     bool refused = status >= 200 && status <= 299 &&
                    (code == GG_ESERVICE || code == GG_EAUTH || code == GG_EDENIED);
-    /* A redirect or a 4xx was not carried out; 503 is the documented
-     * "scheduled downtime". Any other 5xx, or no complete answer, may hide
-     * a change that was made. */
-    bool not_done = (status >= 300 && status <= 499) || status == 503;
-    return refused || not_done ? GG_OUTCOME_NOT_APPLIED : GG_OUTCOME_UNKNOWN;
+    /* Only the service's own "no" and a 4xx say nothing was done. A redirect
+     * can follow a change (Post/Redirect/Get), and a 5xx, even 503, can come
+     * from a proxy after the request went through: a purchase is not worth
+     * the guess. */
+    return refused || (status >= 400 && status <= 499) ? GG_OUTCOME_NOT_APPLIED
+                                                       : GG_OUTCOME_UNKNOWN;
 }
 
 static bool worth_retrying(int code, const struct exchange_facts *facts)
@@ -172,11 +176,12 @@ static long long next_wait_ms(const struct options *options, int attempt,
 {
     if (facts->retry_after_s < 0) {
         long long wait = backoff_ms(options, attempt);
-        return deadline && now_ms() + wait >= deadline ? -1 : wait;
+        return deadline && now_ms() + wait + MIN_ATTEMPT_MS > deadline ? -1 : wait;
     }
-    long long limit = deadline ? deadline - now_ms()
+    /* An attempt needs some time left after the wait to be worth making. */
+    long long limit = deadline ? deadline - now_ms() - MIN_ATTEMPT_MS
                                : options_get_number(options, OPT_RETRY_MAX_BACKOFF_MS);
-    if (facts->retry_after_s > limit / 1000) {
+    if (limit < 0 || facts->retry_after_s > limit / 1000) {
         strbuf_addf(msg, "; Retry-After %lld s is past the retry deadline", facts->retry_after_s);
         return -1;
     }
@@ -253,6 +258,8 @@ static void finish(struct call *call, int code, const struct strbuf *msg)
         collect_secrets(call);
     result_set_outcome(result, code, msg->failed || !msg->data ? gg_strerror(code) : msg->data,
                        call->secrets, call->secret_count);
+    if (code != GG_OK)
+        result_scrub(result, call->secrets, call->secret_count);
     if (!call->client)
         return;
     client_remember(call->client, code, result->message);
@@ -286,10 +293,10 @@ GG_EXTERN int gg_call(gg_client *client, const char *endpoint_name, const char *
         strbuf_adds(&msg, "client is NULL");
         code = GG_EINVAL;
     } else if (!call.endpoint) {
-        if (endpoint_name && message_may_quote(endpoint_name))
-            strbuf_addf(&msg, "unknown endpoint '%s'", endpoint_name);
-        else
-            strbuf_adds(&msg, "unknown endpoint (name not shown: it does not look like one)");
+        const char *nearest = endpoint_name ? endpoint_nearest(endpoint_name) : NULL;
+        strbuf_adds(&msg, "unknown endpoint");
+        if (nearest)
+            strbuf_addf(&msg, " (did you mean '%s'?)", nearest);
         code = GG_EINVAL;
     } else {
         strbuf_addf(&msg, "%s: ", call.endpoint->name);

@@ -120,10 +120,11 @@ GG_EXTERN int gg_client_set(gg_client *client, const char *option, const char *v
     int code;
     enum option_id id = option ? option_find(option) : OPT_NONE;
     if (id == OPT_NONE) {
-        if (option && message_may_quote(option))
-            strbuf_addf(&msg, "unknown option '%s'", option);
-        else
-            strbuf_adds(&msg, "unknown option (name not shown: it does not look like one)");
+        /* The name given is not quoted: a key passed in its place would be. */
+        const char *nearest = option ? option_nearest(option) : NULL;
+        strbuf_adds(&msg, "unknown option");
+        if (nearest)
+            strbuf_addf(&msg, " (did you mean '%s'?)", nearest);
         code = GG_EINVAL;
     } else {
         code = set_option(client, id, value, &msg);

@@ -1,5 +1,7 @@
 #include "endpoints.h"
 
+#include "message.h"
+
 #include <string.h>
 
 /* A row names what it needs and leaves the rest zero: that is C's meaning of
@@ -162,6 +164,15 @@ const struct endpoint *endpoint_find(const char *name)
         if (strcmp(row->name, name) == 0)
             return row;
     return NULL;
+}
+
+const char *endpoint_nearest(const char *given)
+{
+    const size_t rows = sizeof endpoints / sizeof *endpoints;
+    const char *names[sizeof endpoints / sizeof *endpoints];
+    for (size_t i = 0; i < rows; i++)
+        names[i] = endpoints[i].name;
+    return message_nearest(given, names, rows);
 }
 
 size_t endpoint_param_count(const struct endpoint *endpoint)

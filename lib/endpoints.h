@@ -69,6 +69,8 @@ struct endpoint {
 
 /* NULL if there is no endpoint of that name. */
 const struct endpoint *endpoint_find(const char *name);
+/* The endpoint name nearest to a mistyped one, or NULL. */
+const char *endpoint_nearest(const char *given);
 /* The i-th row, NULL past the last. */
 const struct endpoint *endpoint_at(size_t i);
 size_t endpoint_param_count(const struct endpoint *endpoint);

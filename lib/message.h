@@ -20,9 +20,14 @@
  * character boundary. NULL if out of memory. */
 char *message_clean(const char *text, const char *const *secrets, size_t secret_count);
 
-/* Whether a name the caller gave (an option, endpoint or parameter name) may
- * be quoted back: only if it looks like one. A key passed where a name
- * belongs, as a slip in a parameter list can do, is not echoed. */
-bool message_may_quote(const char *name);
+/* text with every secret of at least MESSAGE_MIN_SECRET_BYTES replaced by
+ * "[redacted]", as sent and percent-encoded (a server may echo the request):
+ * nothing else changed. NULL if out of memory. */
+char *message_redact(const char *text, const char *const *secrets, size_t secret_count);
+
+/* A caller's name is never quoted back (a key slipped into a name's place
+ * would be): messages suggest the nearest of the known names instead, or
+ * NULL when none is near. */
+const char *message_nearest(const char *given, const char *const *names, size_t count);
 
 #endif

@@ -1,6 +1,7 @@
 #include "options.h"
 
 #include "gamegate.h"
+#include "message.h"
 #include "version.h"
 
 #include <curl/curl.h>
@@ -39,7 +40,7 @@ static const struct option_spec specs[OPT_COUNT] = {
         {.name = "kickapps.base_url", .kind = KIND_URL, .fallback = "http://api.kickapps.com"},
     [OPT_TIMEOUT_MS] = {.name = "timeout_ms", .kind = KIND_NUMBER, .fallback = "30000", .min = 0, .max = DAY_MS},
     [OPT_CONNECT_TIMEOUT_MS] =
-        {.name = "connect_timeout_ms", .kind = KIND_NUMBER, .fallback = "10000", .min = 0, .max = DAY_MS},
+        {.name = "connect_timeout_ms", .kind = KIND_NUMBER, .fallback = "10000", .min = 1, .max = DAY_MS},
     [OPT_MAX_RESPONSE_BYTES] =
         {.name = "max_response_bytes", .kind = KIND_NUMBER, .fallback = "8388608", .min = 1, .max = GIB},
     [OPT_CA_FILE] = {.name = "ca_file", .kind = KIND_TEXT},
@@ -52,11 +53,12 @@ static const struct option_spec specs[OPT_COUNT] = {
     [OPT_SESSION_CAPACITY] = {.name = "session.capacity", .kind = KIND_NUMBER, .fallback = "10000", .min = 0, .max = 10000000},
     /* A day: tokens change now and then, and a login refreshes them anyway. */
     [OPT_SESSION_TTL_MS] = {.name = "session.ttl_ms", .kind = KIND_NUMBER, .fallback = "86400000", .min = 0, .max = 365 * DAY_MS},
-    /* A peer that trickles slower than this for the whole window is given up on. */
+    /* A peer that trickles slower than this over the whole window (waiting for
+     * the first byte included) is given up on. */
     [OPT_MIN_BYTES_PER_SECOND] =
         {.name = "min_bytes_per_second", .kind = KIND_NUMBER, .fallback = "16", .min = 0, .max = GIB},
     [OPT_MIN_SPEED_WINDOW_MS] =
-        {.name = "min_speed_window_ms", .kind = KIND_NUMBER, .fallback = "15000", .min = 0, .max = DAY_MS},
+        {.name = "min_speed_window_ms", .kind = KIND_NUMBER, .fallback = "30000", .min = 0, .max = DAY_MS},
     [OPT_RETRY_ATTEMPTS] = {.name = "retry.attempts", .kind = KIND_NUMBER, .fallback = "3", .min = 1, .max = 100},
     [OPT_RETRY_DEADLINE_MS] =
         {.name = "retry.deadline_ms", .kind = KIND_NUMBER, .fallback = "60000", .min = 0, .max = DAY_MS},
@@ -78,6 +80,14 @@ enum option_id option_find(const char *name)
 const char *option_name(enum option_id id)
 {
     return specs[id].name;
+}
+
+const char *option_nearest(const char *given)
+{
+    const char *names[OPT_COUNT];
+    for (int id = OPT_NONE + 1; id < OPT_COUNT; id++)
+        names[id - 1] = specs[id].name;
+    return message_nearest(given, names, OPT_COUNT - 1);
 }
 
 const char *options_get(const struct options *options, enum option_id id)
@@ -133,6 +143,11 @@ static bool is_number_within(const char *text, long long min, long long max)
 
 static bool is_http_url(const char *text)
 {
+    /* Printable ASCII only: libcurl would percent-encode anything else on the
+     * way out, and the request sent must be the request built. */
+    for (const char *c = text; *c; c++)
+        if ((unsigned char)*c <= 0x20 || (unsigned char)*c >= 0x7f)
+            return false;
     CURLU *url = curl_url();
     if (!url)
         return false;
@@ -177,8 +192,9 @@ int options_set(struct options *options, enum option_id id, const char *value,
             return GG_EINVAL;
         }
         if (spec->kind == KIND_URL && !is_http_url(value)) {
-            strbuf_addf(msg, "option '%s' takes an http:// or https:// URL "
-                             "without query or fragment", spec->name);
+            strbuf_addf(msg, "option '%s' takes an http:// or https:// URL in printable "
+                             "ASCII (percent-encode the rest), without query or fragment",
+                        spec->name);
             return GG_EINVAL;
         }
         copy = strdup(value);

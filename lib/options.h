@@ -41,6 +41,8 @@ struct options {
 /* OPT_NONE if no option has this name. */
 enum option_id option_find(const char *name);
 const char *option_name(enum option_id id);
+/* The known option nearest to a mistyped name, or NULL. */
+const char *option_nearest(const char *given);
 /* The value in force: the one set, else the default (which may be NULL). */
 const char *options_get(const struct options *options, enum option_id id);
 /* The log level in force, GG_LOG_ERROR .. GG_LOG_DEBUG. */

@@ -75,42 +75,62 @@ static int take_extra(struct request *req, const char *name, const char *value,
     return GG_OK;
 }
 
+static void explain_unknown(const struct endpoint *endpoint, const char *name, const char *shown,
+                            struct strbuf *msg)
+{
+    const char *names[ENDPOINT_MAX_PARAMS];
+    size_t count = 0;
+    for (; endpoint->params[count].name && count < ENDPOINT_MAX_PARAMS; count++)
+        names[count] = endpoint->params[count].name;
+    const char *nearest = message_nearest(name, names, count);
+    strbuf_addf(msg, "unknown parameter %s", shown);
+    if (nearest)
+        strbuf_addf(msg, " (did you mean '%s'?)", nearest);
+    else
+        for (size_t i = 0; i < count; i++)
+            strbuf_addf(msg, "%s%s", i ? ", " : "; it takes ", names[i]);
+}
+
 /* Pairs from the caller, checked and indexed by the row's parameter order. */
 static int take_given(const struct endpoint *endpoint, const char *const *params,
                       struct request *req, struct strbuf *msg)
 {
     for (size_t i = 0; params && params[i]; i += 2) {
         const char *name = params[i], *value = params[i + 1];
-        /* A slip in the list can put a key where a name belongs: a name is
-         * quoted back only when it looks like one. */
-        const char *shown = message_may_quote(name) ? name : "(not shown)";
+        /* A slip in the list can put a key where a name belongs: only names
+         * from the table are ever quoted, a caller's by position. */
+        int index = param_index(endpoint, name, strlen(name));
+        char shown[64];
+        if (index >= 0)
+            snprintf(shown, sizeof shown, "'%s'", endpoint->params[index].name);
+        else
+            snprintf(shown, sizeof shown, "#%zu", i / 2 + 1);
         if (!value) {
-            strbuf_addf(msg, "parameter #%zu '%s' has no value: the list must be name, value, "
-                             "..., NULL", i / 2 + 1, shown);
+            strbuf_addf(msg, "parameter %s has no value: the list must be name, value, ..., NULL",
+                        shown);
             return GG_EINVAL;
         }
         /* A CR or LF has no business in any field of either service, and
          * refusing it here rules out header and log injection downstream. */
         if (strpbrk(name, "\r\n") || strpbrk(value, "\r\n")) {
-            strbuf_addf(msg, "parameter '%s' contains CR or LF", shown);
+            strbuf_addf(msg, "parameter %s contains CR or LF", shown);
             return GG_EINVAL;
         }
         if (strlen(value) > REQUEST_MAX_VALUE_BYTES) {
-            strbuf_addf(msg, "parameter '%s' is longer than %d bytes", shown,
+            strbuf_addf(msg, "parameter %s is longer than %d bytes", shown,
                         REQUEST_MAX_VALUE_BYTES);
             return GG_EINVAL;
         }
-        int index = param_index(endpoint, name, strlen(name));
         int code = GG_OK;
         if (index >= 0 && req->values[index]) {
-            strbuf_addf(msg, "parameter '%s' is given twice", shown);
+            strbuf_addf(msg, "parameter %s is given twice", shown);
             code = GG_EINVAL;
         } else if (index >= 0) {
             req->values[index] = value;
         } else if (endpoint->flags & EXTRA_COUNTS) {
             code = take_extra(req, name, value, msg);
         } else {
-            strbuf_addf(msg, "unknown parameter '%s'", shown);
+            explain_unknown(endpoint, name, shown, msg);
             code = GG_EINVAL;
         }
         if (code != GG_OK)

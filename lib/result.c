@@ -23,6 +23,33 @@ void result_set_outcome(struct gg_result *result, int code, const char *message,
     result->message = code == GG_OK ? NULL : message_clean(message, secrets, secret_count);
 }
 
+static void scrub(json_t *node, const char *const *secrets, size_t secret_count)
+{
+    if (json_is_string(node)) {
+        char *clean = message_redact(json_string_value(node), secrets, secret_count);
+        /* Without memory to redact, nothing of the text is kept. */
+        if (!clean || strcmp(clean, json_string_value(node)) != 0)
+            json_string_set(node, clean ? clean : "");
+        free(clean);
+    } else if (json_is_object(node)) {
+        const char *key;
+        json_t *value;
+        json_object_foreach(node, key, value)
+            scrub(value, secrets, secret_count);
+    } else if (json_is_array(node)) {
+        size_t i;
+        json_t *value;
+        json_array_foreach(node, i, value)
+            scrub(value, secrets, secret_count);
+    }
+}
+
+void result_scrub(struct gg_result *result, const char *const *secrets, size_t secret_count)
+{
+    if (result->body && secret_count)
+        scrub(result->body, secrets, secret_count);
+}
+
 int result_hand_out(struct gg_result *result, gg_result **out)
 {
     int code = result->code;

@@ -25,6 +25,9 @@ struct gg_result *result_new(void);
 /* Sets the code and, on failure, the message cleaned of the given secrets. */
 void result_set_outcome(struct gg_result *result, int code, const char *message,
                         const char *const *secrets, size_t secret_count);
+/* Redacts the secrets from every string of the body, for a failure whose
+ * body may quote the request back. */
+void result_scrub(struct gg_result *result, const char *const *secrets, size_t secret_count);
 /* Gives the result to *out, or frees it when out is NULL; returns its code. */
 int result_hand_out(struct gg_result *result, gg_result **out);
 

@@ -1,3 +1,4 @@
+#define _GNU_SOURCE /* memmem */
 #include "transport.h"
 
 #include "gamegate.h"
@@ -28,33 +29,40 @@ static size_t on_body(char *data, size_t size, size_t count, void *userdata)
     return transport->body.failed ? 0 : len;
 }
 
-/* The request line, "METHOD TARGET HTTP/x", as it left. */
+/* The request line, "METHOD TARGET HTTP/x", as it left. libcurl's chunk is
+ * not NUL-terminated and may be cut short (64 KiB over TLS): every search
+ * stays within size, and a line whose end is not in the chunk is not judged. */
 static int on_debug(CURL *curl, curl_infotype type, char *data, size_t size, void *userdata)
 {
     (void)curl;
     struct transport *transport = userdata;
     if (type != CURLINFO_HEADER_OUT || transport->target_checked || !transport->expected_target)
         return 0;
+    /* A proxy's CONNECT comes first; the request itself follows it. */
+    if (size >= 8 && memcmp(data, "CONNECT ", 8) == 0)
+        return 0;
     transport->target_checked = true;
-    /* Only an HTTP/1 request line is compared (HTTP/1.1 is asked for). */
-    size_t method_len = strlen(transport->expected_method);
-    if (size <= method_len || memcmp(data, transport->expected_method, method_len) != 0 ||
-        data[method_len] != ' ')
+    transport->request_line_sent = true;
+    const char *method = transport->expected_method;
+    size_t method_len = strlen(method);
+    const char *line_end = memchr(data, '\r', size);
+    if (!line_end || (size_t)(line_end - data) <= method_len + 1 ||
+        memcmp(data, method, method_len) != 0 || data[method_len] != ' ')
         return 0;
-    const char *space = memchr(data, ' ', size);
-    const char *end = space ? memchr(space + 1, ' ', size - (size_t)(space + 1 - data)) : NULL;
-    if (!end) {
-        transport->target_differs = true;
+    const char *target = data + method_len + 1;
+    const char *version = target;
+    for (const char *at; (at = memchr(version, ' ', (size_t)(line_end - version))); version = at + 1)
+        ;
+    if (version == target) /* no space before the version: not a line we can read */
         return 0;
-    }
-    const char *target = space + 1;
-    size_t len = (size_t)(end - target);
-    /* Through a proxy the target is the absolute URL. */
-    const char *scheme_end = len > 3 ? strstr(target, "://") : NULL;
-    if (scheme_end && scheme_end < end) {
-        const char *path = memchr(scheme_end + 3, '/', (size_t)(end - scheme_end - 3));
-        len = path ? (size_t)(end - path) : 0;
-        target = path ? path : end;
+    size_t len = (size_t)(version - 1 - target);
+    /* Through a proxy the target is the absolute URL: compare from its path. */
+    const char *scheme = len > 3 ? memmem(target, len, "://", 3) : NULL;
+    if (scheme) {
+        const char *authority = scheme + 3;
+        const char *path = memchr(authority, '/', (size_t)(target + len - authority));
+        len = path ? (size_t)(target + len - path) : 0;
+        target = path ? path : target;
     }
     transport->target_differs = strlen(transport->expected_target) != len ||
                                 memcmp(transport->expected_target, target, len) != 0;
@@ -71,6 +79,8 @@ static bool host_is_numeric(const char *url)
     host += 3;
     char text[64];
     size_t len = strcspn(host, "/?#");
+    if (memchr(host, '@', len)) /* user information: not a plain address */
+        return false;
     if (len >= sizeof text)
         return false;
     memcpy(text, host, len);
@@ -171,6 +181,9 @@ int transport_configure(struct transport *transport, const struct options *optio
         break;
     case OPT_PROXY:
         rc = curl_easy_setopt(curl, CURLOPT_PROXY, value);
+        /* NO_PROXY from the environment would route around the proxy set here. */
+        if (rc == CURLE_OK)
+            rc = curl_easy_setopt(curl, CURLOPT_NOPROXY, "");
         break;
     case OPT_USER_AGENT:
         rc = curl_easy_setopt(curl, CURLOPT_USERAGENT, value);
@@ -237,6 +250,7 @@ int transport_perform(struct transport *transport, const char *method, const cha
     transport->expected_target = host ? host + 3 + strcspn(host + 3, "/") : url;
     transport->expected_method = method;
     transport->target_checked = transport->target_differs = false;
+    transport->request_line_sent = false;
 
     bool post = strcmp(method, "POST") == 0;
     CURLcode rc = curl_easy_setopt(curl, CURLOPT_URL, url);
@@ -256,15 +270,14 @@ int transport_perform(struct transport *transport, const char *method, const cha
         return GG_ENOMEM;
     }
     rc = curl_easy_perform(curl);
-    long request_size = 0;
     curl_off_t retry_after = 0, elapsed_us = 0;
     curl_easy_getinfo(curl, CURLINFO_RESPONSE_CODE, &facts->http_status);
-    curl_easy_getinfo(curl, CURLINFO_REQUEST_SIZE, &request_size);
     curl_easy_getinfo(curl, CURLINFO_TOTAL_TIME_T, &elapsed_us);
     if (curl_easy_getinfo(curl, CURLINFO_RETRY_AFTER, &retry_after) == CURLE_OK && retry_after > 0)
         facts->retry_after_s = retry_after;
-    /* A send that failed part-way still counts: the peer may have read enough. */
-    facts->request_sent = request_size > 0 || rc == CURLE_SEND_ERROR;
+    /* The request line went out (a proxy's CONNECT does not count), or a
+     * send failed part-way and the peer may have read enough. */
+    facts->request_sent = transport->request_line_sent || rc == CURLE_SEND_ERROR;
     facts->elapsed_ms = elapsed_us / 1000;
     /* The request may hold keys; the handle must not keep pointing at it. */
     curl_easy_setopt(curl, CURLOPT_URL, NULL);

@@ -22,6 +22,7 @@ struct transport {
     const char *expected_target;
     const char *expected_method;
     bool target_checked;
+    bool request_line_sent;
     bool target_differs;
     char curl_error[CURL_ERROR_SIZE];
 };

@@ -148,7 +148,8 @@ static void test_options(void)
     CHECK_STR(gg_client_errmsg(client), "");
 
     CHECK_INT(gg_client_set(client, "kongregate.apikey", "x"), GG_EINVAL);
-    CHECK_CONTAINS(gg_client_errmsg(client), "unknown option 'kongregate.apikey'");
+    CHECK_CONTAINS(gg_client_errmsg(client),
+                   "unknown option (did you mean 'kongregate.api_key'?)");
     CHECK_INT(gg_client_set(client, NULL, "x"), GG_EINVAL);
     CHECK_INT(gg_client_set(client, "timeout_ms", "soon"), GG_EINVAL);
     CHECK_CONTAINS(gg_client_errmsg(client), "timeout_ms");
@@ -257,7 +258,7 @@ static void test_refused_before_sending(void)
 
     const char *unknown[] = {"user_id", "1", "game_auth_token", "t", "userid", "1", NULL};
     CHECK_INT(gg_call(client, "kongregate.authenticate", unknown, &result), GG_EINVAL);
-    CHECK_CONTAINS(gg_result_message(result), "unknown parameter 'userid'");
+    CHECK_CONTAINS(gg_result_message(result), "unknown parameter #3 (did you mean 'user_id'?)");
     gg_result_free(result);
 
     const char *twice[] = {"user_id", "1", "user_id", "2", "game_auth_token", "t", NULL};
@@ -280,7 +281,8 @@ static void test_refused_before_sending(void)
     CHECK_CONTAINS(gg_client_errmsg(client), "CR or LF");
 
     CHECK_INT(gg_call(client, "kongregate.authenticat", missing, &result), GG_EINVAL);
-    CHECK_CONTAINS(gg_result_message(result), "unknown endpoint 'kongregate.authenticat'");
+    CHECK_CONTAINS(gg_result_message(result),
+                   "unknown endpoint (did you mean 'kongregate.authenticate'?)");
     gg_result_free(result);
     gg_client_free(client);
 }

@@ -78,7 +78,7 @@ int main(void)
     CHECK_INT(gg.client_set(client, "kongregate.base_url", sandbox_url()), 0);
     CHECK_INT(gg.client_set(client, "kongregate.api_key", api_key), 0);
     CHECK_INT(gg.client_set(client, "no.such.option", "x"), 1);
-    CHECK_CONTAINS(gg.client_errmsg(client), "no.such.option");
+    CHECK_CONTAINS(gg.client_errmsg(client), "unknown option");
 
     gg_result *result = NULL;
     const char *params[] = {"user_id", id, "game_auth_token", token, NULL};

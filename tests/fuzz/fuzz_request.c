@@ -25,13 +25,15 @@ static void prepare(void)
     options_set(&options, OPT_KICKAPPS_AS, "92366", &ignored);
     strbuf_release(&ignored);
     store = session_store_new();
-    char key[SESSION_KEY_MAX];
     struct session_data login = {.user_id = "7", .token = "tok7"};
-    session_key(key, "kongregate", NULL, "7");
-    session_remember(store, key, &login);
-    struct session_data reader = {.token = "tokR", .privileges = "R", .site = "92366"};
-    session_key(key, "kickapps", "92366", "reader");
-    session_remember(store, key, &reader);
+    session_remember(store, "kongregate", &login);
+    struct session_data reader = {.token = "tokR", .privileges = "R", .site = "92366",
+                                  .username = "reader", .user_id = "8"};
+    session_remember(store, "kickapps", &reader);
+    /* One member's username is another's userId: the ambiguous case too. */
+    struct session_data other = {.token = "tokO", .privileges = "RW", .site = "92366",
+                                 .username = "8", .user_id = "9"};
+    session_remember(store, "kickapps", &other);
 }
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);

@@ -56,7 +56,7 @@ def test_options_by_nested_dict_or_dotted_name(sandbox):
 
 
 def test_bad_options(sandbox):
-    with pytest.raises(gamegate.InvalidArgument, match="unknown option 'kongregate.apikey'"):
+    with pytest.raises(gamegate.InvalidArgument, match="did you mean 'kongregate.api_key'"):
         gamegate.Client(**{"kongregate.apikey": "x"})
     client = gamegate.Client()
     with pytest.raises(gamegate.InvalidArgument, match="timeout_ms"):

@@ -10,10 +10,12 @@ import pytest
 import gamegate
 from conftest import ROOT, start_sandbox, stop_sandbox
 
-API_KEY = "ak-SECRET-5f1e8c2a-api-key"
+# Some look like names, some change when percent-encoded: a server that
+# quotes the request back sends them encoded.
+API_KEY = "ak+SECRET/5f1e8c2a=key"
 TOKEN = "gat-SECRET-" + "9" * 53
-DEV_KEY = "dk-SECRET-3b7d"
-PASSWORD = "pw-SECRET-hunter2"
+DEV_KEY = "SecretDevKey123"
+PASSWORD = "Hunter2 Password"
 OAT = "oat-SECRET-/w+AAAA=="
 
 
@@ -95,8 +97,13 @@ def test_no_secret_in_anything_gamegate_says(secret_sandbox):
     said.attempt(kick.group_join, member=member["username"], groupId="no-such-group")
     said.attempt(client.call, "kickapps.badges", **{"member": member["username"],
                                                     DEV_KEY: "as a name"})
-    for fault in ("html", "http500", "http503", "reset_mid_body", "truncated", "gigabyte",
-                  "invalid_utf8", "redirect_other_host", "apply_then_drop"):
+    # A parameter list that slipped: keys and passwords where names belong.
+    for slipped in ({"username": member["username"], "Hunter2Password": "clientIP"},
+                    {"username": member["username"], PASSWORD: "x"}):
+        said.attempt(client.call, "kickapps.create_token", **slipped)
+    said.attempt(client.set, "SecretDevKey123", "kickapps.developer_key")
+    for fault in ("html", "http500", "echo500", "http503", "reset_mid_body", "truncated",
+                  "gigabyte", "invalid_utf8", "redirect_other_host", "apply_then_drop"):
         sandbox.fault(fault, 3)
         said.attempt(kong.authenticate, user_id=user["user_id"], game_auth_token=TOKEN)
         sandbox.fault(fault, 3)
@@ -115,6 +122,9 @@ def test_no_secret_in_anything_gamegate_says(secret_sandbox):
 
     everything = "\n".join(said.texts)
     assert len(said.texts) > 100 and "Invalid credentials" in everything
+    assert "cannot handle" in everything  # the echoing server's words did arrive
     for secret in (API_KEY, TOKEN, DEV_KEY, PASSWORD, OAT, kick_token, API_KEY[::-1],
-                   TOKEN[::-1]):
-        assert secret not in everything, "a secret leaked: %r" % secret
+                   TOKEN[::-1], "Hunter2Password"):
+        for form in {secret, urllib.parse.quote(secret, safe=""),
+                     urllib.parse.quote_plus(secret, safe="")}:
+            assert form not in everything, "a secret leaked: %r" % form

@@ -84,11 +84,12 @@ def test_bad_session_arguments(client):
 
 
 def test_clients_share_a_store_across_threads(sandbox):
-    """Eight threads, each with its own client on one shared store: each logs
-    a player in, and every thread then uses the token another thread learned."""
+    """Eight threads, each with its own client on one shared store: half log
+    player 0 in, half player 1; then each acts for the player it did NOT log
+    in, with the token another thread's login left in the store."""
     options = dict(kongregate={"base_url": sandbox.url, "api_key": sandbox.game["api_key"]})
     owner = gamegate.Client(**options)
-    players = [sandbox.player(i)[0] for i in range(2)]
+    everyone_logged_in = threading.Barrier(8, timeout=60)
     errors = []
 
     def work(n):
@@ -96,9 +97,9 @@ def test_clients_share_a_store_across_threads(sandbox):
             with gamegate.Client(sessions_from=owner, **options) as mine:
                 user_id, _, token = sandbox.player(n % 2)
                 mine.kongregate.authenticate(user_id=user_id, game_auth_token=token)
-                for other in players:
-                    assert mine.session("kongregate", other) or other != user_id
-                mine.kongregate.shared_link_create(user_id=user_id, name="from %d" % n)
+                everyone_logged_in.wait()
+                other_id = sandbox.player((n + 1) % 2)[0]
+                mine.kongregate.shared_link_create(user_id=other_id, name="from %d" % n)
         except Exception as e:  # collected, so the test says which thread failed
             errors.append(e)
 
@@ -108,7 +109,8 @@ def test_clients_share_a_store_across_threads(sandbox):
     for t in threads:
         t.join()
     assert errors == []
-    for user_id in players:
+    for index in (0, 1):
+        user_id = sandbox.player(index)[0]
         assert owner.session("kongregate", user_id)["user_id"] == str(user_id)
     owner.close()
 

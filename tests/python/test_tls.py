@@ -121,3 +121,30 @@ def test_missing_ca_file(https, tmp_path):
 def test_verification_cannot_be_switched_off(option):
     with pytest.raises(gamegate.InvalidArgument, match="unknown option"):
         gamegate.Client(**{option: "0"})
+
+
+def test_resetting_ca_file_brings_back_the_system_bundle(https, pki):
+    user_id, _, token = https["good"].player()
+    with gamegate.Client(kongregate={"base_url": https["good"].url,
+                                     "api_key": https["good"].game["api_key"]},
+                         ca_file=pki["ca"]) as client:
+        assert client.call("kongregate.authenticate", user_id=user_id, game_auth_token=token)
+        client.set("ca_file", None)  # back to the system's CAs, which do not know ours
+        with pytest.raises(gamegate.TLSError):
+            client.call("kongregate.authenticate", user_id=user_id, game_auth_token=token)
+
+
+def test_large_requests_over_https(https, pki):
+    """libcurl hands the request to its debug hook in 64 KiB pieces over TLS:
+    a big POST body and a request line longer than a piece must both work."""
+    sandbox = https["good"]
+    with gamegate.Client(kongregate={"base_url": sandbox.url, "api_key": sandbox.game["api_key"]},
+                         ca_file=pki["ca"]) as client:
+        guild = client.kongregate.guild_create(server_identifier="s" * 65000,
+                                               guild_identifier="g")
+        assert guild["guild_identifier"] == "g"
+        # 66 KB once escaped: the sandbox refuses so long a line (414), and that
+        # answer, not a misread "out of memory", is what must come back.
+        with pytest.raises(gamegate.HTTPError) as caught:
+            client.kongregate.user_info(usernames="!" * 22000)
+        assert caught.value.http_status == 414
