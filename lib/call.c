@@ -64,16 +64,6 @@ static int check_body(const struct endpoint *endpoint, const json_t *body, struc
     return code;
 }
 
-static const char *body_text(const json_t *body, const char *name, char *scratch, size_t size)
-{
-    const json_t *value = json_object_get(body, name);
-    if (json_is_integer(value)) {
-        snprintf(scratch, size, "%" JSON_INTEGER_FORMAT, json_integer_value(value));
-        return scratch;
-    }
-    return json_string_value(value);
-}
-
 /* What a successful call teaches the session store. */
 static void learn(struct session_store *store, const struct endpoint *endpoint,
                   const struct request *req, const json_t *body)
@@ -87,7 +77,7 @@ static void learn(struct session_store *store, const struct endpoint *endpoint,
         session_remember(store, "kongregate", &data);
     } else if (endpoint->remembers == REMEMBERS_KICKAPPS_TOKEN) {
         data.site = (char *)request_value(req, endpoint, "as");
-        data.user_id = (char *)body_text(body, "userId", user_id, sizeof user_id);
+        data.user_id = (char *)response_field_text(body, "userId", user_id, sizeof user_id);
         data.username = (char *)json_string_value(json_object_get(body, "username"));
         data.token = (char *)json_string_value(json_object_get(body, "TOKEN"));
         data.privileges = (char *)json_string_value(json_object_get(body, "PRIVILEGES"));
@@ -242,7 +232,6 @@ static int send_with_retries(struct call *call, struct strbuf *msg)
 /* The call's own secrets, before anything is logged, and the client's keys. */
 static void collect_secrets(struct call *call)
 {
-    call->secret_count = 0;
     for (size_t i = 0; i < call->req.secret_count; i++)
         call->secrets[call->secret_count++] = call->req.secrets[i];
     if (call->client)
@@ -254,8 +243,6 @@ static void collect_secrets(struct call *call)
 static void finish(struct call *call, int code, const struct strbuf *msg)
 {
     struct gg_result *result = call->result;
-    if (!call->secret_count)
-        collect_secrets(call);
     result_set_outcome(result, code, msg->failed || !msg->data ? gg_strerror(code) : msg->data,
                        call->secrets, call->secret_count);
     if (code != GG_OK)

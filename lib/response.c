@@ -3,6 +3,7 @@
 #include "gamegate.h"
 #include "json_safe.h"
 
+#include <stdio.h>
 #include <string.h>
 
 static bool is_space(char c)
@@ -40,6 +41,19 @@ static bool strip_jsonp(const char *body, size_t *start, size_t *end)
     *start = i + 1;
     *end = j - 1;
     return true;
+}
+
+const char *response_field_text(const json_t *object, const char *key, char *scratch,
+                                size_t size)
+{
+    const json_t *value = json_object_get(object, key);
+    if (json_is_string(value))
+        return json_string_value(value);
+    if (json_is_integer(value) && scratch) {
+        snprintf(scratch, size, "%" JSON_INTEGER_FORMAT, json_integer_value(value));
+        return scratch;
+    }
+    return NULL;
 }
 
 const char *response_kind(const json_t *value)

@@ -14,6 +14,12 @@
 int response_parse(const char *body, size_t len, bool unwrap_single_array, json_t **out,
                    struct strbuf *msg);
 
+/* A field of an object as text: a string as itself, an integer written into
+ * scratch (both services send ids either way); NULL otherwise, or for an
+ * integer when scratch is NULL. */
+const char *response_field_text(const json_t *object, const char *key, char *scratch,
+                                size_t size);
+
 /* "an object", "a string", ...: for messages about a body of the wrong shape. */
 const char *response_kind(const json_t *value);
 

@@ -7,19 +7,6 @@
 #include <stdio.h>
 #include <string.h>
 
-/* Numbers and strings alike: both services send ids either way. */
-static const char *field_text(const json_t *body, const char *key, char *scratch, size_t size)
-{
-    const json_t *value = json_object_get(body, key);
-    if (json_is_string(value))
-        return json_string_value(value);
-    if (json_is_integer(value)) {
-        snprintf(scratch, size, "%" JSON_INTEGER_FORMAT, json_integer_value(value));
-        return scratch;
-    }
-    return NULL;
-}
-
 static int kongregate_check_envelope(const json_t *body, struct strbuf *msg)
 {
     if (!json_is_object(body)) {
@@ -36,8 +23,8 @@ static int kongregate_check_envelope(const json_t *body, struct strbuf *msg)
         return GG_OK;
 
     char scratch[32];
-    const char *error = field_text(body, "error", scratch, sizeof scratch);
-    const char *description = field_text(body, "error_description", NULL, 0);
+    const char *error = response_field_text(body, "error", scratch, sizeof scratch);
+    const char *description = response_field_text(body, "error_description", NULL, 0);
     strbuf_adds(msg, description && *description ? description : "the service reported failure");
     if (error)
         strbuf_addf(msg, " (error %s)", error);
@@ -83,16 +70,16 @@ static int kickapps_check_envelope(const json_t *body, struct strbuf *msg)
         return GG_EPROTOCOL;
     }
     char status_scratch[32], id_scratch[32];
-    const char *status = field_text(body, "status", status_scratch, sizeof status_scratch);
-    const char *error = field_text(body, "error", NULL, 0);
+    const char *status = response_field_text(body, "status", status_scratch, sizeof status_scratch);
+    const char *error = response_field_text(body, "error", NULL, 0);
     /* The create-token page shows a banned IP as status "1" with an error
      * text, so a non-empty error fails the call whatever the status says. */
     bool failed = (status && strcmp(status, "1") != 0) || (error && *error);
     if (!failed)
         return GG_OK;
 
-    const char *error_id = field_text(body, "errorId", id_scratch, sizeof id_scratch);
-    const char *message = field_text(body, "message", NULL, 0);
+    const char *error_id = response_field_text(body, "errorId", id_scratch, sizeof id_scratch);
+    const char *message = response_field_text(body, "message", NULL, 0);
     if (error && *error)
         strbuf_adds(msg, error);
     else if (message && *message)
