@@ -1,6 +1,7 @@
 /* gg_call: one row of the endpoint table, from parameters to result,
  * retrying reads and never sending a state change twice. */
 #include "client.h"
+#include "clock.h"
 #include "endpoints.h"
 #include "gamegate.h"
 #include "message.h"
@@ -8,6 +9,7 @@
 #include "response.h"
 #include "result.h"
 #include "session.h"
+#include "transport.h"
 
 #include <errno.h>
 #include <openssl/err.h>
@@ -23,19 +25,14 @@
 /* One gg_call in progress. */
 struct call {
     struct gg_client *client;
+    struct config *config; /* held for the whole call */
     const struct endpoint *endpoint;
     struct request req;
+    struct strbuf body; /* the latest attempt's response body */
     struct gg_result *result;
     const char *secrets[MESSAGE_MAX_SECRETS];
     size_t secret_count;
 };
-
-static long long now_ms(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
 
 static void sleep_ms(long long ms)
 {
@@ -68,9 +65,12 @@ static int check_body(const struct endpoint *endpoint, const json_t *body, struc
 static void learn(struct session_store *store, const struct endpoint *endpoint,
                   const struct request *req, const json_t *body)
 {
-    char user_id[32];
+    char user_id[32], scope[SESSION_SCOPE_SIZE];
     struct session_data data = {0};
     if (endpoint->remembers == REMEMBERS_KONGREGATE_LOGIN) {
+        if (!session_game_scope(request_value(req, endpoint, "api_key"), scope))
+            return; /* out of memory: the next call is given its token */
+        data.site = scope;
         data.user_id = (char *)request_value(req, endpoint, "user_id");
         data.username = (char *)json_string_value(json_object_get(body, "username"));
         data.token = (char *)request_value(req, endpoint, "game_auth_token");
@@ -92,7 +92,7 @@ static void learn(struct session_store *store, const struct endpoint *endpoint,
 static int read_answer(struct call *call, const struct exchange_facts *facts, struct strbuf *msg)
 {
     const struct endpoint *endpoint = call->endpoint;
-    const struct strbuf *body = &call->client->transport.body;
+    const struct strbuf *body = &call->body;
     struct gg_result *result = call->result;
     struct strbuf detail = {0};
     int code = response_parse(body->data ? body->data : "", body->len,
@@ -166,10 +166,10 @@ static long long next_wait_ms(const struct options *options, int attempt,
 {
     if (facts->retry_after_s < 0) {
         long long wait = backoff_ms(options, attempt);
-        return deadline && now_ms() + wait + MIN_ATTEMPT_MS > deadline ? -1 : wait;
+        return deadline && clock_now_ms() + wait + MIN_ATTEMPT_MS > deadline ? -1 : wait;
     }
     /* An attempt needs some time left after the wait to be worth making. */
-    long long limit = deadline ? deadline - now_ms() - MIN_ATTEMPT_MS
+    long long limit = deadline ? deadline - clock_now_ms() - MIN_ATTEMPT_MS
                                : options_get_number(options, OPT_RETRY_MAX_BACKOFF_MS);
     if (limit < 0 || facts->retry_after_s > limit / 1000) {
         strbuf_addf(msg, "; Retry-After %lld s is past the retry deadline", facts->retry_after_s);
@@ -185,12 +185,12 @@ static const char *text_of(const struct strbuf *sb)
 
 static int send_with_retries(struct call *call, struct strbuf *msg)
 {
-    struct gg_client *client = call->client;
     const struct endpoint *endpoint = call->endpoint;
-    const struct options *options = &client->options;
+    const struct config *config = call->config;
+    const struct options *options = &config->options;
     long long timeout = options_get_number(options, OPT_TIMEOUT_MS);
     long long deadline_span = options_get_number(options, OPT_RETRY_DEADLINE_MS);
-    long long deadline = deadline_span ? now_ms() + deadline_span : 0;
+    long long deadline = deadline_span ? clock_now_ms() + deadline_span : 0;
     int attempts = endpoint->retry_safe ? (int)options_get_number(options, OPT_RETRY_ATTEMPTS) : 1;
     size_t prefix = msg->len;
     struct exchange_facts facts = {0};
@@ -202,24 +202,31 @@ static int send_with_retries(struct call *call, struct strbuf *msg)
         json_decref(call->result->body);
         call->result->body = NULL;
         long long limit = timeout;
-        if (deadline && (!limit || deadline - now_ms() < limit))
-            limit = deadline - now_ms() > 1 ? deadline - now_ms() : 1;
-        code = transport_perform(&client->transport, endpoint->method, call->req.url.data,
-                                 &call->req.body, (long)limit, !endpoint->retry_safe, &facts, msg);
+        if (deadline && (!limit || deadline - clock_now_ms() < limit))
+            limit = deadline - clock_now_ms() > 1 ? deadline - clock_now_ms() : 1;
+        struct transport_request request = {
+            .method = endpoint->method,
+            .url = call->req.url.data,
+            .form = &call->req.body,
+            .timeout_ms = (long)limit,
+            .fresh = !endpoint->retry_safe,
+        };
+        code = transport_perform(&call->client->engine, options, config->generation, &request,
+                                 &call->body, &facts, msg);
         call->result->attempts = attempt;
         call->result->http_status = (int)facts.http_status;
         if (code == GG_OK)
             code = read_answer(call, &facts, msg);
-        client_log(client, GG_LOG_DEBUG, call->secrets, call->secret_count,
+        client_log(config, GG_LOG_DEBUG, call->secrets, call->secret_count,
                    "%s: attempt %d: %s %s -> HTTP %ld, %zu bytes, %lld ms", endpoint->name,
                    attempt, endpoint->method, endpoint->path, facts.http_status,
-                   client->transport.body.len, facts.elapsed_ms);
+                   call->body.len, facts.elapsed_ms);
         if (code == GG_OK || attempt >= attempts || !worth_retrying(code, &facts))
             break;
         long long wait = next_wait_ms(options, attempt, &facts, deadline, msg);
         if (wait < 0)
             break;
-        client_log(client, GG_LOG_WARNING, call->secrets, call->secret_count,
+        client_log(config, GG_LOG_WARNING, call->secrets, call->secret_count,
                    "%s; retrying in %lld ms", text_of(msg), wait);
         sleep_ms(wait);
     }
@@ -234,8 +241,8 @@ static void collect_secrets(struct call *call)
 {
     for (size_t i = 0; i < call->req.secret_count; i++)
         call->secrets[call->secret_count++] = call->req.secrets[i];
-    if (call->client)
-        call->secret_count += options_secrets(&call->client->options,
+    if (call->config)
+        call->secret_count += options_secrets(&call->config->options,
                                               call->secrets + call->secret_count,
                                               MESSAGE_MAX_SECRETS - call->secret_count);
 }
@@ -249,17 +256,17 @@ static void finish(struct call *call, int code, const struct strbuf *msg)
         result_scrub(result, call->secrets, call->secret_count);
     if (!call->client)
         return;
-    client_remember(call->client, code, result->message);
+    client_set_error(call->client, code, result->message);
     if (code == GG_OK)
-        client_log(call->client, GG_LOG_INFO, NULL, 0, "%s: ok (HTTP %d, %d attempt%s)",
+        client_log(call->config, GG_LOG_INFO, NULL, 0, "%s: ok (HTTP %d, %d attempt%s)",
                    call->endpoint->name, result->http_status, result->attempts,
                    result->attempts == 1 ? "" : "s");
     else if (result->outcome == GG_OUTCOME_UNKNOWN)
-        client_log(call->client, GG_LOG_ERROR, NULL, 0,
+        client_log(call->config, GG_LOG_ERROR, NULL, 0,
                    "%s [outcome unknown: reconcile before sending it again]",
                    gg_result_message(result));
     else
-        client_log(call->client, GG_LOG_WARNING, NULL, 0, "%s", gg_result_message(result));
+        client_log(call->config, GG_LOG_WARNING, NULL, 0, "%s", gg_result_message(result));
 }
 
 GG_EXTERN int gg_call(gg_client *client, const char *endpoint_name, const char *const *params,
@@ -270,12 +277,14 @@ GG_EXTERN int gg_call(gg_client *client, const char *endpoint_name, const char *
     struct call call = {.client = client, .result = result_new()};
     if (!call.result) {
         if (client)
-            client_remember(client, GG_ENOMEM, NULL);
+            client_set_error(client, GG_ENOMEM, NULL);
         return GG_ENOMEM;
     }
     struct strbuf msg = {0};
     call.endpoint = endpoint_name ? endpoint_find(endpoint_name) : NULL;
     int code;
+    if (client)
+        call.config = client_config(client);
     if (!client) {
         strbuf_adds(&msg, "client is NULL");
         code = GG_EINVAL;
@@ -287,16 +296,18 @@ GG_EXTERN int gg_call(gg_client *client, const char *endpoint_name, const char *
         code = GG_EINVAL;
     } else {
         strbuf_addf(&msg, "%s: ", call.endpoint->name);
-        code = request_build(&call.req, call.endpoint, &client->options, client->sessions,
-                             params, &msg);
+        code = request_build(&call.req, call.endpoint, &call.config->options,
+                             call.config->sessions, params, &msg);
         collect_secrets(&call);
         if (code == GG_OK)
             code = send_with_retries(&call, &msg);
         if (code == GG_OK && call.endpoint->remembers != REMEMBERS_NOTHING)
-            learn(client->sessions, call.endpoint, &call.req, call.result->body);
+            learn(call.config->sessions, call.endpoint, &call.req, call.result->body);
     }
     finish(&call, code, &msg);
     request_release(&call.req);
+    strbuf_release(&call.body);
     strbuf_release(&msg);
+    config_release(call.config);
     return result_hand_out(call.result, out);
 }

@@ -203,22 +203,26 @@ static bool same_secret(const char *a, const char *b)
     return len == strlen(b) && CRYPTO_memcmp(a, b, len) == 0;
 }
 
-/* A new token for a user, straight from Kongregate: the store keeps it. */
-static void refresh_login(gg_client *client, const json_t *fields)
+/* A new token for a user, straight from Kongregate: the store keeps it for
+ * the game whose key verified the callback. */
+static void refresh_login(struct session_store *store, const json_t *fields, const char *key)
 {
     const char *user_id = json_string_value(json_object_get(fields, "user_id"));
     const char *token = json_string_value(json_object_get(fields, "game_auth_token"));
-    if (!client || !user_id || !token)
+    char scope[SESSION_SCOPE_SIZE];
+    if (!store || !user_id || !token || !session_game_scope(key, scope))
         return;
     struct session_data data = {
         .user_id = (char *)user_id,
         .username = (char *)json_string_value(json_object_get(fields, "username")),
         .token = (char *)token,
+        .site = scope,
     };
-    session_remember(client->sessions, "kongregate", &data);
+    session_remember(store, "kongregate", &data);
 }
 
-static int verify_plain(gg_client *client, json_t *fields, const char *key, const char **why)
+static int verify_plain(struct session_store *store, json_t *fields, const char *key,
+                        const char **why)
 {
     const char *given = json_string_value(json_object_get(fields, "api_key"));
     if (!given || !same_secret(given, key)) {
@@ -230,7 +234,7 @@ static int verify_plain(gg_client *client, json_t *fields, const char *key, cons
     json_object_del(fields, "api_key");
     const char *event = json_string_value(json_object_get(fields, "event"));
     if (event && strcmp(event, "invalidate_user_inventory") == 0)
-        refresh_login(client, fields);
+        refresh_login(store, fields, key);
     return GG_OK;
 }
 
@@ -244,21 +248,14 @@ static int finish(gg_client *client, struct gg_result *result, int code, const c
         result->body = NULL;
     }
     if (client)
-        client_remember(client, code, result->message);
+        client_set_error(client, code, result->message);
     return result_hand_out(result, out);
 }
 
-GG_EXTERN int gg_callback_verify(gg_client *client, const char *body, size_t body_len,
-                                 const char *api_key, gg_result **out)
+/* store: where an invalidate_user_inventory's new token goes, or NULL. */
+static int verify(gg_client *client, struct session_store *store, struct gg_result *result,
+                  const char *body, size_t body_len, const char *key, gg_result **out)
 {
-    if (out)
-        *out = NULL;
-    struct gg_result *result = result_new();
-    if (!result)
-        return GG_ENOMEM;
-    const char *key = api_key ? api_key
-                              : client ? options_get(&client->options, OPT_KONGREGATE_API_KEY)
-                                       : NULL;
     if (!body)
         return finish(client, result, GG_EINVAL, "the callback body is NULL", key, out);
     if (!key || !*key)
@@ -285,13 +282,30 @@ GG_EXTERN int gg_callback_verify(gg_client *client, const char *body, size_t bod
                                     : "a form field holds NUL (%00) or is not UTF-8";
         else if (signed_request)
             code = verify_signed(signed_request, key, &result->body, &why);
-        else if ((code = verify_plain(client, fields, key, &why)) == GG_OK)
+        else if ((code = verify_plain(store, fields, key, &why)) == GG_OK)
             result->body = json_incref(fields);
         json_decref(fields);
     }
     OPENSSL_cleanse(text, body_len);
     free(text);
     return finish(client, result, code, why, key, out);
+}
+
+GG_EXTERN int gg_callback_verify(gg_client *client, const char *body, size_t body_len,
+                                 const char *api_key, gg_result **out)
+{
+    if (out)
+        *out = NULL;
+    struct gg_result *result = result_new();
+    if (!result)
+        return GG_ENOMEM;
+    struct config *config = client ? client_config(client) : NULL;
+    const char *key = api_key   ? api_key
+                      : config ? options_get(&config->options, OPT_KONGREGATE_API_KEY)
+                               : NULL;
+    int code = verify(client, config ? config->sessions : NULL, result, body, body_len, key, out);
+    config_release(config);
+    return code;
 }
 
 static bool is_blank(const char *text)

@@ -1,33 +1,75 @@
 #include "client.h"
 
 #include "gamegate.h"
+#include "last_error.h"
 #include "message.h"
+#include "transport.h"
 
 #include <openssl/crypto.h>
 #include <stdarg.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+
+static atomic_ullong serials;
+
+static void lock_for_fork(void *object)
+{
+    struct gg_client *client = object;
+    pthread_mutex_lock(&client->set_lock);
+    pthread_mutex_lock(&client->lock);
+    engine_lock_for_fork(&client->engine);
+}
+
+static void unlock_in_parent(void *object)
+{
+    struct gg_client *client = object;
+    engine_unlock_after_fork(&client->engine);
+    pthread_mutex_unlock(&client->lock);
+    pthread_mutex_unlock(&client->set_lock);
+}
+
+static void unlock_in_child(void *object)
+{
+    struct gg_client *client = object;
+    engine_abandon_in_child(&client->engine);
+    pthread_mutex_unlock(&client->lock);
+    pthread_mutex_unlock(&client->set_lock);
+}
 
 GG_EXTERN int gg_client_new(gg_client **out)
 {
     if (!out)
         return GG_EINVAL;
     *out = NULL;
+    if (transport_global_init() != GG_OK)
+        return GG_ENOMEM;
     gg_client *client = calloc(1, sizeof *client);
     if (!client)
         return GG_ENOMEM;
-    int code = transport_init(&client->transport, &client->options);
-    if (code != GG_OK) {
-        free(client);
-        return code;
-    }
-    client->sessions = session_store_new();
-    if (!client->sessions) {
-        transport_cleanup(&client->transport);
+    client->config = config_new();
+    bool locks = pthread_mutex_init(&client->lock, NULL) == 0;
+    bool set_lock = locks && pthread_mutex_init(&client->set_lock, NULL) == 0;
+    bool engine = set_lock && client->config &&
+                  engine_init(&client->engine,
+                              (long)options_get_number(&client->config->options,
+                                                       OPT_MAX_CONNECTIONS)) == 0;
+    client->fork = (struct fork_watch){.rank = FORK_RANK_CLIENT, .object = client,
+                                       .prepare = lock_for_fork, .parent = unlock_in_parent,
+                                       .child = unlock_in_child};
+    if (!engine || fork_watch_add(&client->fork) != 0) {
+        if (engine)
+            engine_cleanup(&client->engine);
+        if (set_lock)
+            pthread_mutex_destroy(&client->set_lock);
+        if (locks)
+            pthread_mutex_destroy(&client->lock);
+        config_release(client->config);
         free(client);
         return GG_ENOMEM;
     }
+    client->serial = atomic_fetch_add(&serials, 1) + 1;
     *out = client;
     return GG_OK;
 }
@@ -36,34 +78,59 @@ GG_EXTERN void gg_client_free(gg_client *client)
 {
     if (!client)
         return;
-    transport_cleanup(&client->transport);
-    session_store_release(client->sessions);
-    options_clear(&client->options);
-    free(client->last_message);
+    fork_watch_remove(&client->fork);
+    engine_cleanup(&client->engine);
+    config_release(client->config);
+    last_error_set(client->serial, GG_OK, NULL);
+    pthread_mutex_destroy(&client->set_lock);
+    pthread_mutex_destroy(&client->lock);
     free(client);
 }
 
-void client_remember(struct gg_client *client, int code, const char *message)
+struct config *client_config(struct gg_client *client)
 {
-    free(client->last_message);
-    client->last_code = code;
-    client->last_message = code != GG_OK && message ? strdup(message) : NULL;
+    pthread_mutex_lock(&client->lock);
+    struct config *config = client->config;
+    config_retain(config);
+    pthread_mutex_unlock(&client->lock);
+    return config;
+}
+
+void client_publish(struct gg_client *client, struct config *config)
+{
+    pthread_mutex_lock(&client->lock);
+    struct config *previous = client->config;
+    client->config = config;
+    pthread_mutex_unlock(&client->lock);
+    config_release(previous);
+}
+
+void client_set_error(const struct gg_client *client, int code, const char *message)
+{
+    last_error_set(client->serial, code, message);
 }
 
 GG_EXTERN int gg_client_set_log(gg_client *client, gg_log_fn fn, void *userdata)
 {
     if (!client)
         return GG_EINVAL;
-    client->log_fn = fn;
-    client->log_userdata = userdata;
-    client_remember(client, GG_OK, NULL);
-    return GG_OK;
+    pthread_mutex_lock(&client->set_lock);
+    struct config *next = config_copy(client->config);
+    if (next) {
+        next->log_fn = fn;
+        next->log_userdata = userdata;
+        client_publish(client, next);
+    }
+    pthread_mutex_unlock(&client->set_lock);
+    int code = next ? GG_OK : GG_ENOMEM;
+    client_set_error(client, code, NULL);
+    return code;
 }
 
-void client_log(struct gg_client *client, int level, const char *const *secrets,
+void client_log(const struct config *config, int level, const char *const *secrets,
                 size_t secret_count, const char *fmt, ...)
 {
-    if (!client->log_fn || level > options_log_level(&client->options))
+    if (!config->log_fn || level > options_log_level(&config->options))
         return;
     /* Formatted in full: cut before cleaning, a secret could lose its tail
      * and then pass the redaction. */
@@ -76,40 +143,40 @@ void client_log(struct gg_client *client, int level, const char *const *secrets,
     size_t count = 0;
     for (; count < secret_count && count < MESSAGE_MAX_SECRETS; count++)
         all[count] = secrets[count];
-    count += options_secrets(&client->options, all + count, MESSAGE_MAX_SECRETS - count);
+    count += options_secrets(&config->options, all + count, MESSAGE_MAX_SECRETS - count);
     char *clean = line.failed ? NULL : message_clean(line.data ? line.data : "", all, count);
     if (clean)
-        client->log_fn(client->log_userdata, level, clean);
+        config->log_fn(config->log_userdata, level, clean);
     free(clean);
     strbuf_release(&line);
 }
 
-/* Stores the value and applies it; if libcurl refuses it, the previous value
- * comes back, so that the option in force is always one that took effect. */
+/* Checks the new value on a copy of the configuration, which is published
+ * only when libcurl takes it, so that the options in force always work. */
 static int set_option(struct gg_client *client, enum option_id id, const char *value,
                       struct strbuf *msg)
 {
-    bool failed = false;
-    char *previous = options_copy_set(&client->options, id, &failed);
-    if (failed) {
+    struct config *next = config_copy(client->config);
+    if (!next) {
         strbuf_adds(msg, "out of memory");
         return GG_ENOMEM;
     }
-    int code = options_set(&client->options, id, value, msg);
+    int code = options_set(&next->options, id, value, msg);
     if (code == GG_OK)
-        code = transport_configure(&client->transport, &client->options, id, msg);
-    if (code != GG_OK && options_set(&client->options, id, previous, msg) == GG_OK)
-        transport_configure(&client->transport, &client->options, id, msg);
-    if (previous) {
-        OPENSSL_cleanse(previous, strlen(previous));
-        free(previous);
+        code = transport_check_option(&next->options, id, msg);
+    if (code != GG_OK) {
+        config_release(next);
+        return code;
     }
-    if (code == GG_OK && id == OPT_SESSION_CAPACITY)
-        session_store_set_capacity(client->sessions,
-                                   (size_t)options_get_number(&client->options, id));
-    if (code == GG_OK && id == OPT_SESSION_TTL_MS)
-        session_store_set_ttl(client->sessions, options_get_number(&client->options, id));
-    return code;
+    long long number = options_get_number(&next->options, id);
+    if (id == OPT_SESSION_CAPACITY)
+        session_store_set_capacity(next->sessions, (size_t)number);
+    if (id == OPT_SESSION_TTL_MS)
+        session_store_set_ttl(next->sessions, number);
+    if (id == OPT_MAX_CONNECTIONS)
+        engine_set_max_connections(&client->engine, (long)number);
+    client_publish(client, next);
+    return GG_OK;
 }
 
 GG_EXTERN int gg_client_set(gg_client *client, const char *option, const char *value)
@@ -119,6 +186,7 @@ GG_EXTERN int gg_client_set(gg_client *client, const char *option, const char *v
     struct strbuf msg = {0};
     int code;
     enum option_id id = option ? option_find(option) : OPT_NONE;
+    pthread_mutex_lock(&client->set_lock);
     if (id == OPT_NONE) {
         /* The name given is not quoted: a key passed in its place would be. */
         const char *nearest = option ? option_nearest(option) : NULL;
@@ -130,10 +198,11 @@ GG_EXTERN int gg_client_set(gg_client *client, const char *option, const char *v
         code = set_option(client, id, value, &msg);
     }
     const char *secrets[MESSAGE_MAX_SECRETS];
-    size_t secret_count = options_secrets(&client->options, secrets, MESSAGE_MAX_SECRETS);
+    size_t secret_count = options_secrets(&client->config->options, secrets, MESSAGE_MAX_SECRETS);
     char *clean = code == GG_OK ? NULL
                                 : message_clean(msg.data ? msg.data : "", secrets, secret_count);
-    client_remember(client, code, clean);
+    pthread_mutex_unlock(&client->set_lock);
+    client_set_error(client, code, clean);
     free(clean);
     strbuf_release(&msg);
     return code;
@@ -143,7 +212,5 @@ GG_EXTERN const char *gg_client_errmsg(const gg_client *client)
 {
     if (!client)
         return "client is NULL";
-    if (client->last_message)
-        return client->last_message;
-    return client->last_code == GG_OK ? "" : gg_strerror(client->last_code);
+    return last_error_get(client->serial);
 }

@@ -1,31 +1,39 @@
-/* The client handle: options, the HTTP transport and the last message. */
+/* The client handle: its configuration snapshot, its transfers, and the
+ * hooks that keep both sound across fork(). Safe to share between threads. */
 #ifndef GG_CLIENT_H
 #define GG_CLIENT_H
 
-#include "options.h"
-#include "session.h"
-#include "transport.h"
+#include "config.h"
+#include "engine.h"
+#include "fork.h"
 
 #include "gamegate.h"
 
+#include <pthread.h>
 #include <stddef.h>
 
 struct gg_client {
-    struct options options;
-    struct transport transport;
-    struct session_store *sessions; /* possibly shared with other clients */
-    gg_log_fn log_fn;
-    void *log_userdata;
-    int last_code;
-    char *last_message; /* NULL: derived from last_code */
+    pthread_mutex_t lock;     /* guards config; held only to take or swap it */
+    pthread_mutex_t set_lock; /* one change of configuration at a time */
+    struct config *config;
+    struct engine engine;
+    unsigned long long serial; /* names the client in per-thread messages */
+    struct fork_watch fork;
 };
 
-/* Sends a log line, cleaned of the secrets and the client's keys, if the
- * client logs at that level. */
-void client_log(struct gg_client *client, int level, const char *const *secrets,
+/* The configuration in force, for one call to hold until config_release. */
+struct config *client_config(struct gg_client *client);
+
+/* Makes config (a changed config_copy) the one in force; the previous one
+ * lives on in the calls that hold it. Called with set_lock held. */
+void client_publish(struct gg_client *client, struct config *config);
+
+/* Sends a log line, cleaned of the secrets and the configuration's keys, if
+ * the configuration logs at that level. */
+void client_log(const struct config *config, int level, const char *const *secrets,
                 size_t secret_count, const char *fmt, ...) __attribute__((format(printf, 5, 6)));
 
-/* Records the outcome of the latest call on this client for gg_client_errmsg. */
-void client_remember(struct gg_client *client, int code, const char *message);
+/* Stores the outcome of this thread's latest call for gg_client_errmsg. */
+void client_set_error(const struct gg_client *client, int code, const char *message);
 
 #endif

@@ -67,6 +67,9 @@ static const struct option_spec specs[OPT_COUNT] = {
         {.name = "retry.max_backoff_ms", .kind = KIND_NUMBER, .fallback = "5000", .min = 1, .max = 3600000},
     [OPT_LOG_LEVEL] =
         {.name = "log_level", .kind = KIND_CHOICE, .fallback = "info", .choices = "error|warning|info|debug"},
+    /* Connections open at once to all hosts: a portal is one or two hosts,
+     * and more than this many calls in flight wait for a free one. */
+    [OPT_MAX_CONNECTIONS] = {.name = "max_connections", .kind = KIND_NUMBER, .fallback = "16", .min = 1, .max = 10000},
 };
 
 enum option_id option_find(const char *name)
@@ -218,6 +221,18 @@ char *options_copy_set(const struct options *options, enum option_id id, bool *f
     char *copy = options->values[id] ? strdup(options->values[id]) : NULL;
     *failed = options->values[id] && !copy;
     return copy;
+}
+
+bool options_copy(struct options *to, const struct options *from)
+{
+    for (int id = 0; id < OPT_COUNT; id++) {
+        to->values[id] = from->values[id] ? strdup(from->values[id]) : NULL;
+        if (from->values[id] && !to->values[id]) {
+            options_clear(to);
+            return false;
+        }
+    }
+    return true;
 }
 
 void options_clear(struct options *options)

@@ -31,6 +31,7 @@ enum option_id {
     OPT_RETRY_BACKOFF_MS,
     OPT_RETRY_MAX_BACKOFF_MS,
     OPT_LOG_LEVEL,
+    OPT_MAX_CONNECTIONS,
     OPT_COUNT
 };
 
@@ -59,6 +60,9 @@ int options_set(struct options *options, enum option_id id, const char *value,
 /* A copy of the value set (NULL: the default is in force), for undoing a
  * change; *failed tells an allocation failure from a NULL. */
 char *options_copy_set(const struct options *options, enum option_id id, bool *failed);
+/* A deep copy of from into an empty to; false if out of memory (to is
+ * then empty again). */
+bool options_copy(struct options *to, const struct options *from);
 /* Wipes and frees every value. */
 void options_clear(struct options *options);
 

@@ -145,20 +145,15 @@ static int take_from_session(const struct endpoint *endpoint, const struct param
                              struct strbuf *msg)
 {
     bool kongregate = spec->from_session == FROM_KONGREGATE_LOGIN;
-    const char *site = kongregate ? NULL : request_value(req, endpoint, "as");
+    char scope[SESSION_SCOPE_SIZE];
+    const char *site = request_value(req, endpoint, kongregate ? "api_key" : "as");
+    if (kongregate && site)
+        site = session_game_scope(site, scope) ? scope : NULL;
     const char *who = request_value(req, endpoint, kongregate ? "user_id" : "member");
-    if (!store || !who || (!kongregate && !site) || req->remembered.token)
+    if (!store || !who || !site || req->remembered.token ||
+        !session_find(store, kongregate ? "kongregate" : "kickapps", site, who,
+                      &req->remembered))
         return GG_OK;
-    switch (session_find(store, kongregate ? "kongregate" : "kickapps", site, who,
-                         &req->remembered)) {
-    case SESSION_NONE:
-        return GG_OK;
-    case SESSION_AMBIGUOUS:
-        strbuf_adds(msg, "'member' is one member's username and another's userId: give t");
-        return GG_EINVAL;
-    case SESSION_FOUND:
-        break;
-    }
     req->values[index] = req->remembered.token;
     const char *privileges = req->remembered.privileges;
     if (!endpoint->retry_safe && privileges && strcmp(privileges, "RW") != 0) {

@@ -10,7 +10,12 @@
 
 struct gg_result *result_new(void)
 {
-    return calloc(1, sizeof(struct gg_result));
+    struct gg_result *result = calloc(1, sizeof *result);
+    if (result && pthread_mutex_init(&result->cache_lock, NULL) != 0) {
+        free(result);
+        return NULL;
+    }
+    return result;
 }
 
 void result_set_outcome(struct gg_result *result, int code, const char *message,
@@ -127,6 +132,24 @@ static json_t *lookup(const gg_result *result, const char *path)
     }
 }
 
+/* The JSON text of node, made once. Cache lock held. */
+static const char *cached_text(gg_result *result, const json_t *node, const char *key)
+{
+    if (!result->texts && !(result->texts = json_object()))
+        return NULL;
+    json_t *cached = json_object_get(result->texts, key);
+    if (cached)
+        return json_string_value(cached);
+    char *text = json_dumps(node, JSON_COMPACT | JSON_ENCODE_ANY);
+    if (!text)
+        return NULL;
+    json_t *entry = json_string(text);
+    free(text);
+    if (!entry || json_object_set_new(result->texts, key, entry) != 0)
+        return NULL;
+    return json_string_value(entry);
+}
+
 GG_EXTERN const char *gg_result_get(const gg_result *result, const char *path)
 {
     json_t *node = lookup(result, path);
@@ -138,19 +161,10 @@ GG_EXTERN const char *gg_result_get(const gg_result *result, const char *path)
     gg_result *mutable = (gg_result *)result;
     char key[2 * sizeof(void *) + 3];
     snprintf(key, sizeof key, "%p", (void *)node);
-    if (!mutable->texts && !(mutable->texts = json_object()))
-        return NULL;
-    json_t *cached = json_object_get(mutable->texts, key);
-    if (cached)
-        return json_string_value(cached);
-    char *text = json_dumps(node, JSON_COMPACT | JSON_ENCODE_ANY);
-    if (!text)
-        return NULL;
-    json_t *entry = json_string(text);
-    free(text);
-    if (!entry || json_object_set_new(mutable->texts, key, entry) != 0)
-        return NULL;
-    return json_string_value(entry);
+    pthread_mutex_lock(&mutable->cache_lock);
+    const char *text = cached_text(mutable, node, key);
+    pthread_mutex_unlock(&mutable->cache_lock);
+    return text;
 }
 
 GG_EXTERN size_t gg_result_count(const gg_result *result, const char *path)
@@ -168,9 +182,12 @@ GG_EXTERN const char *gg_result_json(const gg_result *result)
     if (!result || !result->body)
         return "";
     gg_result *mutable = (gg_result *)result;
+    pthread_mutex_lock(&mutable->cache_lock);
     if (!mutable->json_text)
         mutable->json_text = json_dumps(result->body, JSON_COMPACT | JSON_ENCODE_ANY);
-    return mutable->json_text ? mutable->json_text : "";
+    const char *text = mutable->json_text ? mutable->json_text : "";
+    pthread_mutex_unlock(&mutable->cache_lock);
+    return text;
 }
 
 GG_EXTERN void gg_result_free(gg_result *result)
@@ -181,5 +198,6 @@ GG_EXTERN void gg_result_free(gg_result *result)
     json_decref(result->body);
     free(result->json_text);
     json_decref(result->texts);
+    pthread_mutex_destroy(&result->cache_lock);
     free(result);
 }

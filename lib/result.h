@@ -5,6 +5,7 @@
 #include "gamegate.h"
 
 #include <jansson.h>
+#include <pthread.h>
 #include <stddef.h>
 
 struct gg_result {
@@ -15,7 +16,9 @@ struct gg_result {
     char *message; /* NULL: "" on success, the code's text on failure */
     json_t *body;  /* the normalized body, or NULL */
     /* Made on first request and kept, because the strings handed out must
-     * live as long as the result: */
+     * live as long as the result; readers in several threads fill them, so
+     * under a lock: */
+    pthread_mutex_t cache_lock;
     char *json_text;
     json_t *texts; /* JSON text of non-string values, keyed by node address */
 };

@@ -1,61 +1,76 @@
+#define _GNU_SOURCE /* pthread_rwlockattr_setkind_np */
 #include "session.h"
 
+#include "clock.h"
+#include "fork.h"
 #include "gamegate.h"
 
 #include <openssl/crypto.h>
+#include <openssl/evp.h>
 #include <pthread.h>
+#include <stdatomic.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
+/* One remembered name of a login, in one allocation with its strings. */
 struct entry {
-    char *key;
-    struct session_data data;
+    uint64_t hash;
     long long expires_ms; /* 0: never */
-    struct entry *newer, *older; /* the LRU list */
+    /* Set by lookups under the reader lock; eviction gives an entry that
+     * was used since it last looked a second chance (the CLOCK
+     * approximation of least-recently-used, which lets readers leave the
+     * order alone). */
+    atomic_bool used;
+    struct entry *newer, *older; /* insertion order, for eviction */
     struct entry *next_in_bucket;
+    size_t size; /* of the whole allocation, for wiping */
+    struct session_data data; /* points into the tail */
+    char key[];
 };
 
 struct session_store {
-    pthread_mutex_t lock;
-    int refs;
+    pthread_rwlock_t lock;
+    atomic_int refs;
     size_t capacity;
     long long ttl_ms;
     size_t count;
-    size_t bucket_count;
+    size_t bucket_count; /* a power of two, at least count */
     struct entry **buckets;
     struct entry *newest, *oldest;
+    struct fork_watch fork;
 };
 
-static long long now_ms(void)
+#define INITIAL_BUCKETS 64
+#define KEY_MAX 512
+
+bool session_game_scope(const char *api_key, char scope[SESSION_SCOPE_SIZE])
 {
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+    unsigned char digest[EVP_MAX_MD_SIZE];
+    unsigned int len = 0;
+    if (!EVP_Digest(api_key, strlen(api_key), digest, &len, EVP_sha256(), NULL) || len < 16)
+        return false;
+    for (int i = 0; i < 16; i++)
+        snprintf(scope + 2 * i, 3, "%02x", digest[i]);
+    return true;
 }
 
 /* FNV-1a: keys are short and chosen by our callers, not by attackers alone. */
-static size_t hash(const char *key)
+static uint64_t hash_of(const char *key)
 {
     uint64_t h = 1469598103934665603ull;
     for (const unsigned char *c = (const unsigned char *)key; *c; c++)
         h = (h ^ *c) * 1099511628211ull;
-    return (size_t)h;
-}
-
-static void wipe_free(char *text)
-{
-    if (text) {
-        OPENSSL_cleanse(text, strlen(text));
-        free(text);
-    }
+    return h;
 }
 
 void session_data_clear(struct session_data *data)
 {
-    wipe_free(data->token);
+    if (data->token) {
+        OPENSSL_cleanse(data->token, strlen(data->token));
+        free(data->token);
+    }
     free(data->username);
     free(data->user_id);
     free(data->site);
@@ -82,7 +97,15 @@ bool session_data_copy(struct session_data *to, const struct session_data *from)
     return ok;
 }
 
-#define KEY_MAX 512
+static bool all_digits(const char *text)
+{
+    if (!*text)
+        return false;
+    for (; *text; text++)
+        if (*text < '0' || *text > '9')
+            return false;
+    return true;
+}
 
 /* Every part is length-prefixed, so no choice of site or name can make two
  * different users' keys equal. kind: 'u' a username, 'i' a user id. */
@@ -95,19 +118,42 @@ static bool make_key(char *key, const char *service, const char *site, char kind
     return len > 0 && len < KEY_MAX;
 }
 
+static void lock_for_fork(void *object)
+{
+    pthread_rwlock_wrlock(&((struct session_store *)object)->lock);
+}
+
+static void unlock_after_fork(void *object)
+{
+    pthread_rwlock_unlock(&((struct session_store *)object)->lock);
+}
+
 struct session_store *session_store_new(void)
 {
     struct session_store *store = calloc(1, sizeof *store);
     if (!store)
         return NULL;
-    store->bucket_count = 1024;
+    store->bucket_count = INITIAL_BUCKETS;
     store->buckets = calloc(store->bucket_count, sizeof *store->buckets);
-    if (!store->buckets || pthread_mutex_init(&store->lock, NULL) != 0) {
+    pthread_rwlockattr_t attr;
+    bool attr_ok = pthread_rwlockattr_init(&attr) == 0;
+    /* Logins must not wait behind an endless stream of lookups. */
+    if (attr_ok)
+        pthread_rwlockattr_setkind_np(&attr, PTHREAD_RWLOCK_PREFER_WRITER_NONRECURSIVE_NP);
+    bool lock_ok = attr_ok && pthread_rwlock_init(&store->lock, &attr) == 0;
+    if (attr_ok)
+        pthread_rwlockattr_destroy(&attr);
+    store->fork = (struct fork_watch){.rank = FORK_RANK_STORE, .object = store,
+                                      .prepare = lock_for_fork, .parent = unlock_after_fork,
+                                      .child = unlock_after_fork};
+    if (!store->buckets || !lock_ok || fork_watch_add(&store->fork) != 0) {
+        if (lock_ok)
+            pthread_rwlock_destroy(&store->lock);
         free(store->buckets);
         free(store);
         return NULL;
     }
-    store->refs = 1;
+    atomic_init(&store->refs, 1);
     store->capacity = 10000;
     store->ttl_ms = 86400000;
     return store;
@@ -115,17 +161,17 @@ struct session_store *session_store_new(void)
 
 void session_store_retain(struct session_store *store)
 {
-    pthread_mutex_lock(&store->lock);
-    store->refs++;
-    pthread_mutex_unlock(&store->lock);
+    atomic_fetch_add(&store->refs, 1);
 }
 
-static void unlink_entry(struct session_store *store, struct entry *entry)
+static void free_entry(struct entry *entry)
 {
-    struct entry **slot = &store->buckets[hash(entry->key) % store->bucket_count];
-    while (*slot != entry)
-        slot = &(*slot)->next_in_bucket;
-    *slot = entry->next_in_bucket;
+    OPENSSL_cleanse(entry, entry->size);
+    free(entry);
+}
+
+static void unlink_order(struct session_store *store, struct entry *entry)
+{
     if (entry->newer)
         entry->newer->older = entry->older;
     else
@@ -134,14 +180,16 @@ static void unlink_entry(struct session_store *store, struct entry *entry)
         entry->older->newer = entry->newer;
     else
         store->oldest = entry->newer;
-    store->count--;
 }
 
-static void free_entry(struct entry *entry)
+static void unlink_entry(struct session_store *store, struct entry *entry)
 {
-    free(entry->key);
-    session_data_clear(&entry->data);
-    free(entry);
+    struct entry **slot = &store->buckets[entry->hash & (store->bucket_count - 1)];
+    while (*slot != entry)
+        slot = &(*slot)->next_in_bucket;
+    *slot = entry->next_in_bucket;
+    unlink_order(store, entry);
+    store->count--;
 }
 
 static void drop(struct session_store *store, struct entry *entry)
@@ -152,46 +200,14 @@ static void drop(struct session_store *store, struct entry *entry)
 
 void session_store_release(struct session_store *store)
 {
-    if (!store)
+    if (!store || atomic_fetch_sub(&store->refs, 1) != 1)
         return;
-    pthread_mutex_lock(&store->lock);
-    bool last = --store->refs == 0;
-    pthread_mutex_unlock(&store->lock);
-    if (!last)
-        return;
+    fork_watch_remove(&store->fork);
     while (store->oldest)
         drop(store, store->oldest);
-    pthread_mutex_destroy(&store->lock);
+    pthread_rwlock_destroy(&store->lock);
     free(store->buckets);
     free(store);
-}
-
-void session_store_set_capacity(struct session_store *store, size_t capacity)
-{
-    pthread_mutex_lock(&store->lock);
-    store->capacity = capacity;
-    while (store->count > store->capacity)
-        drop(store, store->oldest);
-    pthread_mutex_unlock(&store->lock);
-}
-
-void session_store_set_ttl(struct session_store *store, long long ttl_ms)
-{
-    pthread_mutex_lock(&store->lock);
-    store->ttl_ms = ttl_ms;
-    pthread_mutex_unlock(&store->lock);
-}
-
-static struct entry *find(struct session_store *store, const char *key)
-{
-    struct entry *entry = store->buckets[hash(key) % store->bucket_count];
-    while (entry && strcmp(entry->key, key) != 0)
-        entry = entry->next_in_bucket;
-    if (entry && entry->expires_ms && entry->expires_ms <= now_ms()) {
-        drop(store, entry);
-        return NULL;
-    }
-    return entry;
 }
 
 static void make_newest(struct session_store *store, struct entry *entry)
@@ -205,63 +221,166 @@ static void make_newest(struct session_store *store, struct entry *entry)
         store->oldest = entry;
 }
 
+/* Drops the oldest entry not used since it was last looked at. Write lock. */
+static void evict_one(struct session_store *store)
+{
+    for (;;) {
+        struct entry *oldest = store->oldest;
+        if (!atomic_exchange(&oldest->used, false) || oldest == store->newest) {
+            drop(store, oldest);
+            return;
+        }
+        unlink_order(store, oldest);
+        make_newest(store, oldest);
+    }
+}
+
+void session_store_set_capacity(struct session_store *store, size_t capacity)
+{
+    pthread_rwlock_wrlock(&store->lock);
+    store->capacity = capacity;
+    while (store->count > store->capacity)
+        evict_one(store);
+    pthread_rwlock_unlock(&store->lock);
+}
+
+void session_store_set_ttl(struct session_store *store, long long ttl_ms)
+{
+    pthread_rwlock_wrlock(&store->lock);
+    store->ttl_ms = ttl_ms;
+    pthread_rwlock_unlock(&store->lock);
+}
+
+static struct entry *find(const struct session_store *store, const char *key, uint64_t hash)
+{
+    struct entry *entry = store->buckets[hash & (store->bucket_count - 1)];
+    while (entry && (entry->hash != hash || strcmp(entry->key, key) != 0))
+        entry = entry->next_in_bucket;
+    return entry;
+}
+
+static bool expired(const struct entry *entry, long long now)
+{
+    return entry->expires_ms && entry->expires_ms <= now;
+}
+
+/* Doubles the table once it holds as many entries as buckets, so chains
+ * stay short however large the capacity. Write lock; without memory the
+ * table keeps its size and only gets slower. */
+static void grow(struct session_store *store)
+{
+    if (store->count < store->bucket_count || store->bucket_count > SIZE_MAX / 4)
+        return;
+    size_t count = store->bucket_count * 2;
+    struct entry **buckets = calloc(count, sizeof *buckets);
+    if (!buckets)
+        return;
+    for (size_t i = 0; i < store->bucket_count; i++)
+        for (struct entry *entry = store->buckets[i], *next; entry; entry = next) {
+            next = entry->next_in_bucket;
+            entry->next_in_bucket = buckets[entry->hash & (count - 1)];
+            buckets[entry->hash & (count - 1)] = entry;
+        }
+    free(store->buckets);
+    store->buckets = buckets;
+    store->bucket_count = count;
+}
+
+static size_t text_size(const char *text)
+{
+    return text ? strlen(text) + 1 : 0;
+}
+
+static char *place(char **at, const char *text)
+{
+    if (!text)
+        return NULL;
+    size_t len = strlen(text) + 1;
+    char *copy = memcpy(*at, text, len);
+    *at += len;
+    return copy;
+}
+
+static struct entry *entry_new(const char *key, const struct session_data *data)
+{
+    const char *fields[] = {data->token, data->username, data->user_id,
+                            data->site, data->privileges, data->method};
+    size_t size = sizeof(struct entry) + strlen(key) + 1;
+    for (size_t i = 0; i < sizeof fields / sizeof *fields; i++)
+        size += text_size(fields[i]);
+    struct entry *entry = calloc(1, size);
+    if (!entry)
+        return NULL;
+    entry->size = size;
+    entry->hash = hash_of(key);
+    char *at = entry->key;
+    place(&at, key);
+    entry->data.token = place(&at, data->token);
+    entry->data.username = place(&at, data->username);
+    entry->data.user_id = place(&at, data->user_id);
+    entry->data.site = place(&at, data->site);
+    entry->data.privileges = place(&at, data->privileges);
+    entry->data.method = place(&at, data->method);
+    return entry;
+}
+
 static int remember_key(struct session_store *store, const char *key,
                         const struct session_data *data)
 {
-    struct entry *entry = calloc(1, sizeof *entry);
-    if (!entry || !(entry->key = strdup(key)) || !session_data_copy(&entry->data, data)) {
-        if (entry)
-            free(entry->key);
-        free(entry);
+    struct entry *entry = entry_new(key, data);
+    if (!entry)
         return GG_ENOMEM;
-    }
-    pthread_mutex_lock(&store->lock);
-    struct entry *old = find(store, key);
+    pthread_rwlock_wrlock(&store->lock);
+    struct entry *old = find(store, key, entry->hash);
     if (old)
         drop(store, old);
     if (store->capacity == 0) {
-        pthread_mutex_unlock(&store->lock);
+        pthread_rwlock_unlock(&store->lock);
         free_entry(entry);
         return GG_OK;
     }
     while (store->count >= store->capacity)
-        drop(store, store->oldest);
-    entry->expires_ms = store->ttl_ms > 0 ? now_ms() + store->ttl_ms : 0;
-    size_t bucket = hash(key) % store->bucket_count;
+        evict_one(store);
+    grow(store);
+    entry->expires_ms = store->ttl_ms > 0 ? clock_now_ms() + store->ttl_ms : 0;
+    size_t bucket = entry->hash & (store->bucket_count - 1);
     entry->next_in_bucket = store->buckets[bucket];
     store->buckets[bucket] = entry;
     make_newest(store, entry);
     store->count++;
-    pthread_mutex_unlock(&store->lock);
+    pthread_rwlock_unlock(&store->lock);
     return GG_OK;
 }
 
+/* An expired entry reads as absent; writers drop it when they pass. */
 static bool lookup_key(struct session_store *store, const char *key, struct session_data *out)
 {
-    pthread_mutex_lock(&store->lock);
-    struct entry *entry = find(store, key);
-    bool found = entry && session_data_copy(out, &entry->data);
-    if (found && store->newest != entry) {
-        /* Unlink from the LRU list only, then put it back in front. */
-        entry->newer->older = entry->older;
-        if (entry->older)
-            entry->older->newer = entry->newer;
-        else
-            store->oldest = entry->newer;
-        make_newest(store, entry);
-    }
-    pthread_mutex_unlock(&store->lock);
+    uint64_t hash = hash_of(key);
+    long long now = clock_now_ms();
+    pthread_rwlock_rdlock(&store->lock);
+    struct entry *entry = find(store, key, hash);
+    bool found = entry && !expired(entry, now) && session_data_copy(out, &entry->data);
+    if (found && !atomic_load_explicit(&entry->used, memory_order_relaxed))
+        atomic_store_explicit(&entry->used, true, memory_order_relaxed);
+    pthread_rwlock_unlock(&store->lock);
     return found;
 }
 
 static bool forget_key(struct session_store *store, const char *key)
 {
-    pthread_mutex_lock(&store->lock);
-    struct entry *entry = find(store, key);
+    uint64_t hash = hash_of(key);
+    pthread_rwlock_wrlock(&store->lock);
+    struct entry *entry = find(store, key, hash);
+    bool was_live = entry && !expired(entry, clock_now_ms());
     if (entry)
         drop(store, entry);
-    pthread_mutex_unlock(&store->lock);
-    return entry != NULL;
+    pthread_rwlock_unlock(&store->lock);
+    return was_live;
+}
+
+static char kind_of(const char *service, const char *who)
+{
+    return strcmp(service, "kongregate") == 0 || all_digits(who) ? 'i' : 'u';
 }
 
 int session_remember(struct session_store *store, const char *service,
@@ -269,49 +388,35 @@ int session_remember(struct session_store *store, const char *service,
 {
     char key[KEY_MAX];
     int code = GG_OK;
-    bool kongregate = strcmp(service, "kongregate") == 0;
     if (data->user_id && make_key(key, service, data->site, 'i', data->user_id))
         code = remember_key(store, key, data);
-    if (code == GG_OK && !kongregate && data->username &&
+    /* A username of digits alone could only ever be asked for as a userId. */
+    if (code == GG_OK && data->username && kind_of(service, data->username) == 'u' &&
         make_key(key, service, data->site, 'u', data->username))
         code = remember_key(store, key, data);
     return code;
 }
 
-static bool same_user(const struct session_data *a, const struct session_data *b)
-{
-    return a->user_id && b->user_id && strcmp(a->user_id, b->user_id) == 0;
-}
-
-enum session_match session_find(struct session_store *store, const char *service,
-                                const char *site, const char *who, struct session_data *out)
+bool session_find(struct session_store *store, const char *service, const char *site,
+                  const char *who, struct session_data *out)
 {
     char key[KEY_MAX];
-    struct session_data by_name = {0}, by_id = {0};
-    bool named = strcmp(service, "kongregate") != 0 && make_key(key, service, site, 'u', who) &&
-                 lookup_key(store, key, &by_name);
-    bool numbered = make_key(key, service, site, 'i', who) && lookup_key(store, key, &by_id);
-    if (named && numbered && !same_user(&by_name, &by_id)) {
-        session_data_clear(&by_name);
-        session_data_clear(&by_id);
-        return SESSION_AMBIGUOUS;
-    }
-    *out = named ? by_name : by_id;
-    if (named)
-        session_data_clear(&by_id);
-    return named || numbered ? SESSION_FOUND : SESSION_NONE;
+    *out = (struct session_data){0};
+    return make_key(key, service, site, kind_of(service, who), who) &&
+           lookup_key(store, key, out);
 }
 
 bool session_forget(struct session_store *store, const char *service, const char *site,
                     const char *who)
 {
     struct session_data data = {0};
-    if (session_find(store, service, site, who, &data) != SESSION_FOUND)
+    if (!session_find(store, service, site, who, &data))
         return false;
     char key[KEY_MAX];
     if (data.user_id && make_key(key, service, site, 'i', data.user_id))
         forget_key(store, key);
-    if (data.username && make_key(key, service, site, 'u', data.username))
+    if (data.username && kind_of(service, data.username) == 'u' &&
+        make_key(key, service, site, 'u', data.username))
         forget_key(store, key);
     session_data_clear(&data);
     return true;
@@ -319,8 +424,8 @@ bool session_forget(struct session_store *store, const char *service, const char
 
 size_t session_count(struct session_store *store)
 {
-    pthread_mutex_lock(&store->lock);
+    pthread_rwlock_rdlock(&store->lock);
     size_t count = store->count;
-    pthread_mutex_unlock(&store->lock);
+    pthread_rwlock_unlock(&store->lock);
     return count;
 }

@@ -1,6 +1,13 @@
 /* The session store: what successful logins taught gamegate, so later calls
- * need not be handed tokens again. Thread-safe; shared by clients through a
- * reference count; bounded, least recently used first out; entries expire. */
+ * need not be handed tokens again. Thread-safe (lookups share a reader
+ * lock); shared by clients through a reference count; bounded, the least
+ * recently used going first; entries expire; sound across fork(), where the
+ * child keeps a copy of what the parent knew.
+ *
+ * Identities never overlap. A Kongregate login is the user_id's within one
+ * game (site holds the game's scope, from session_game_scope). A KickApps
+ * member is found by userId when who is all digits and by username
+ * otherwise: a stored username can never answer for a userId. */
 #ifndef GG_SESSION_H
 #define GG_SESSION_H
 
@@ -12,10 +19,15 @@ struct session_data {
     char *token;      /* game_auth_token (Kongregate) or TOKEN (KickApps) */
     char *username;
     char *user_id;
-    char *site;       /* KickApps' as; NULL for Kongregate */
+    char *site;       /* KickApps' as; Kongregate's game scope */
     char *privileges; /* KickApps: N, R or RW */
     char *method;     /* KickApps: GET or POST */
 };
+
+/* A game's scope: a digest of its api_key, so that the store holds no key
+ * and two games' logins never meet. */
+#define SESSION_SCOPE_SIZE 33
+bool session_game_scope(const char *api_key, char scope[SESSION_SCOPE_SIZE]);
 
 struct session_store;
 
@@ -27,17 +39,14 @@ void session_store_release(struct session_store *store);
 void session_store_set_capacity(struct session_store *store, size_t capacity);
 void session_store_set_ttl(struct session_store *store, long long ttl_ms);
 
-enum session_match { SESSION_NONE, SESSION_FOUND, SESSION_AMBIGUOUS };
-
-/* Remembers a login: Kongregate's by data->user_id; KickApps' on data->site
- * by data->username and by data->user_id. GG_OK or GG_ENOMEM. */
+/* Remembers a login on data->site: Kongregate's by data->user_id; KickApps'
+ * by data->user_id and by data->username. GG_OK or GG_ENOMEM. */
 int session_remember(struct session_store *store, const char *service,
                      const struct session_data *data);
-/* A copy of the login of who (Kongregate: a user_id; KickApps: a username
- * or userId on site), for the caller to session_data_clear. AMBIGUOUS when
- * who is one member's username and another member's userId. */
-enum session_match session_find(struct session_store *store, const char *service,
-                                const char *site, const char *who, struct session_data *out);
+/* A copy of the login of who on site, for the caller to session_data_clear;
+ * false if none. */
+bool session_find(struct session_store *store, const char *service, const char *site,
+                  const char *who, struct session_data *out);
 /* Forgets who's login under all its names; false if there was none. */
 bool session_forget(struct session_store *store, const char *service, const char *site,
                     const char *who);

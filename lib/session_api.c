@@ -1,51 +1,52 @@
 /* The session store as the ABI shows it: look up, forget, share. */
 #include "client.h"
 #include "gamegate.h"
-#include "result.h"
 #include "json_safe.h"
+#include "result.h"
 #include "session.h"
 
 #include <string.h>
 
+/* The place a user's login is kept under: a KickApps site, or the scope of
+ * the game whose api_key the client holds. */
+struct where {
+    const char *service;
+    const char *site;
+    char scope[SESSION_SCOPE_SIZE];
+};
+
 /* Checks the arguments and finds the site: GG_OK, or GG_EINVAL and why. */
-static int arguments(const gg_client *client, const char *service, const char **site,
-                     const char *who, const char **why)
+static int locate(const struct config *config, const char *service, const char *site,
+                  const char *who, struct where *where, const char **why)
 {
-    if (!client || !service || !who) {
+    if (!service || !who) {
         *why = "client, service and who are required";
         return GG_EINVAL;
     }
-    bool kickapps = strcmp(service, "kickapps") == 0;
-    if (!kickapps && strcmp(service, "kongregate") != 0) {
+    where->service = service;
+    if (strcmp(service, "kickapps") == 0) {
+        where->site = site ? site : options_get(&config->options, OPT_KICKAPPS_AS);
+        if (!where->site) {
+            *why = "no site given and option kickapps.as is not set";
+            return GG_EINVAL;
+        }
+        return GG_OK;
+    }
+    if (strcmp(service, "kongregate") != 0) {
         *why = "service must be \"kongregate\" or \"kickapps\"";
         return GG_EINVAL;
     }
-    if (!kickapps)
-        *site = NULL;
-    else if (!*site && !(*site = options_get(&client->options, OPT_KICKAPPS_AS))) {
-        *why = "no site given and option kickapps.as is not set";
+    const char *api_key = options_get(&config->options, OPT_KONGREGATE_API_KEY);
+    if (!api_key) {
+        *why = "option kongregate.api_key is not set (logins are kept per game)";
         return GG_EINVAL;
     }
+    if (!session_game_scope(api_key, where->scope)) {
+        *why = "out of memory";
+        return GG_ENOMEM;
+    }
+    where->site = where->scope;
     return GG_OK;
-}
-
-/* What the store holds for the user: GG_OK with data filled, or why not. */
-static int look_up(const gg_client *client, const char *service, const char *site,
-                   const char *who, struct session_data *data, const char **why)
-{
-    int code = arguments(client, service, &site, who, why);
-    if (code != GG_OK)
-        return code;
-    switch (session_find(client->sessions, service, site, who, data)) {
-    case SESSION_FOUND:
-        return GG_OK;
-    case SESSION_AMBIGUOUS:
-        *why = "that name is one member's username and another member's userId";
-        return GG_EINVAL;
-    default:
-        *why = "nothing remembered for that user (never logged in here, forgotten or expired)";
-        return GG_ENOTFOUND;
-    }
 }
 
 /* Adds a field; a failure becomes *code (GG_ENOMEM, or GG_EINVAL for a
@@ -59,6 +60,27 @@ static void set_text(json_t *object, const char *name, const char *value, int *c
         *code = GG_ENOMEM;
 }
 
+static int fill(struct gg_result *result, const struct where *where,
+                const struct session_data *data, const char **why)
+{
+    json_t *body = result->body = json_object();
+    bool kongregate = strcmp(where->service, "kongregate") == 0;
+    int code = body ? GG_OK : GG_ENOMEM;
+    set_text(body, kongregate ? "user_id" : "userId", data->user_id, &code);
+    set_text(body, "username", data->username, &code);
+    set_text(body, kongregate ? "game_auth_token" : "TOKEN", data->token, &code);
+    if (!kongregate) /* a game's scope is gamegate's own, not the service's */
+        set_text(body, "as", data->site, &code);
+    set_text(body, "PRIVILEGES", data->privileges, &code);
+    set_text(body, "METHOD", data->method, &code);
+    if (code != GG_OK) { /* no half an entry */
+        *why = code == GG_ENOMEM ? "out of memory" : "a remembered value is not UTF-8";
+        json_decref(result->body);
+        result->body = NULL;
+    }
+    return code;
+}
+
 GG_EXTERN int gg_session_get(gg_client *client, const char *service, const char *site,
                              const char *who, gg_result **out)
 {
@@ -67,45 +89,43 @@ GG_EXTERN int gg_session_get(gg_client *client, const char *service, const char 
     struct gg_result *result = result_new();
     if (!result)
         return GG_ENOMEM;
-    const char *why = "";
-    struct session_data data = {0};
-    int code = look_up(client, service, site, who, &data, &why);
-    if (code == GG_OK) {
-        json_t *body = result->body = json_object();
-        bool kongregate = strcmp(service, "kongregate") == 0;
-        code = body ? GG_OK : GG_ENOMEM;
-        set_text(body, kongregate ? "user_id" : "userId", data.user_id, &code);
-        set_text(body, "username", data.username, &code);
-        set_text(body, kongregate ? "game_auth_token" : "TOKEN", data.token, &code);
-        set_text(body, "as", data.site, &code);
-        set_text(body, "PRIVILEGES", data.privileges, &code);
-        set_text(body, "METHOD", data.method, &code);
-        session_data_clear(&data);
-        why = code == GG_ENOMEM ? "out of memory" : "a remembered value is not UTF-8";
-        if (code != GG_OK) { /* no half an entry */
-            json_decref(result->body);
-            result->body = NULL;
+    const char *why = "client, service and who are required";
+    int code = GG_EINVAL;
+    if (client) {
+        struct config *config = client_config(client);
+        struct where where;
+        struct session_data data = {0};
+        code = locate(config, service, site, who, &where, &why);
+        if (code == GG_OK && !session_find(config->sessions, service, where.site, who, &data)) {
+            why = "nothing remembered for that user (never logged in here, forgotten or expired)";
+            code = GG_ENOTFOUND;
         }
+        if (code == GG_OK)
+            code = fill(result, &where, &data, &why);
+        session_data_clear(&data);
+        config_release(config);
     }
     result_set_outcome(result, code, why, NULL, 0);
     if (client)
-        client_remember(client, code, result->message);
+        client_set_error(client, code, result->message);
     return result_hand_out(result, out);
 }
 
 GG_EXTERN int gg_session_forget(gg_client *client, const char *service, const char *site,
                                 const char *who)
 {
+    if (!client)
+        return GG_EINVAL;
     const char *why = "";
-    struct session_data data = {0};
-    int code = look_up(client, service, site, who, &data, &why);
-    session_data_clear(&data);
-    if (code == GG_OK) {
-        arguments(client, service, &site, who, &why);
-        session_forget(client->sessions, service, site, who);
+    struct config *config = client_config(client);
+    struct where where;
+    int code = locate(config, service, site, who, &where, &why);
+    if (code == GG_OK && !session_forget(config->sessions, service, where.site, who)) {
+        why = "nothing remembered for that user (never logged in here, forgotten or expired)";
+        code = GG_ENOTFOUND;
     }
-    if (client)
-        client_remember(client, code, code == GG_OK ? NULL : why);
+    config_release(config);
+    client_set_error(client, code, code == GG_OK ? NULL : why);
     return code;
 }
 
@@ -113,11 +133,22 @@ GG_EXTERN int gg_client_share_sessions(gg_client *client, gg_client *owner)
 {
     if (!client || !owner)
         return GG_EINVAL;
-    if (client->sessions != owner->sessions) {
-        session_store_retain(owner->sessions);
-        session_store_release(client->sessions);
-        client->sessions = owner->sessions;
+    struct config *owners = client_config(owner);
+    pthread_mutex_lock(&client->set_lock);
+    struct config *next = client->config->sessions == owners->sessions
+                              ? NULL
+                              : config_copy(client->config);
+    int code = GG_OK;
+    if (next) {
+        session_store_release(next->sessions);
+        next->sessions = owners->sessions;
+        session_store_retain(next->sessions);
+        client_publish(client, next);
+    } else if (client->config->sessions != owners->sessions) {
+        code = GG_ENOMEM;
     }
-    client_remember(client, GG_OK, NULL);
-    return GG_OK;
+    pthread_mutex_unlock(&client->set_lock);
+    config_release(owners);
+    client_set_error(client, code, NULL);
+    return code;
 }

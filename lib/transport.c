@@ -7,26 +7,62 @@
 #include <pthread.h>
 #include <string.h>
 
+/* One attempt's state, which libcurl's callbacks fill. */
+struct attempt {
+    struct strbuf *body;
+    curl_off_t max_body;
+    bool body_too_large;
+    /* The request line's target as gamegate built it, and whether libcurl
+     * sent another: libcurl 7.88 drops a URL's query when an allocation
+     * fails while it re-parses the URL, and sends the request anyway. */
+    const char *expected_target;
+    const char *expected_method;
+    bool target_checked;
+    bool request_line_sent;
+    bool target_differs;
+    char curl_error[CURL_ERROR_SIZE];
+};
+
 static pthread_once_t curl_once = PTHREAD_ONCE_INIT;
 static CURLcode curl_init_result = CURLE_FAILED_INIT;
+/* libcurl's built-in bundle and directory, for a reset ca_file. */
+static const char *default_ca_file, *default_ca_path;
 
 static void curl_init_once(void)
 {
     curl_init_result = curl_global_init(CURL_GLOBAL_DEFAULT);
+    CURL *probe = curl_init_result == CURLE_OK ? curl_easy_init() : NULL;
+    if (!probe) {
+        curl_init_result = CURLE_OUT_OF_MEMORY;
+        return;
+    }
+    char *file = NULL, *path = NULL;
+    curl_easy_getinfo(probe, CURLINFO_CAINFO, &file);
+    curl_easy_getinfo(probe, CURLINFO_CAPATH, &path);
+    /* Static strings of libcurl's build, which outlive the handle. */
+    default_ca_file = file;
+    default_ca_path = path;
+    curl_easy_cleanup(probe);
+}
+
+int transport_global_init(void)
+{
+    pthread_once(&curl_once, curl_init_once);
+    return curl_init_result == CURLE_OK ? GG_OK : GG_ENOMEM;
 }
 
 /* Counts bytes as they arrive, so a lying or absent Content-Length cannot
  * make the client buffer more than the cap. */
 static size_t on_body(char *data, size_t size, size_t count, void *userdata)
 {
-    struct transport *transport = userdata;
+    struct attempt *attempt = userdata;
     size_t len = size * count;
-    if ((curl_off_t)(transport->body.len + len) > transport->max_body) {
-        transport->body_too_large = true;
+    if ((curl_off_t)(attempt->body->len + len) > attempt->max_body) {
+        attempt->body_too_large = true;
         return 0;
     }
-    strbuf_add(&transport->body, data, len);
-    return transport->body.failed ? 0 : len;
+    strbuf_add(attempt->body, data, len);
+    return attempt->body->failed ? 0 : len;
 }
 
 /* The request line, "METHOD TARGET HTTP/x", as it left. libcurl's chunk is
@@ -35,15 +71,15 @@ static size_t on_body(char *data, size_t size, size_t count, void *userdata)
 static int on_debug(CURL *curl, curl_infotype type, char *data, size_t size, void *userdata)
 {
     (void)curl;
-    struct transport *transport = userdata;
-    if (type != CURLINFO_HEADER_OUT || transport->target_checked || !transport->expected_target)
+    struct attempt *attempt = userdata;
+    if (type != CURLINFO_HEADER_OUT || attempt->target_checked || !attempt->expected_target)
         return 0;
     /* A proxy's CONNECT comes first; the request itself follows it. */
     if (size >= 8 && memcmp(data, "CONNECT ", 8) == 0)
         return 0;
-    transport->target_checked = true;
-    transport->request_line_sent = true;
-    const char *method = transport->expected_method;
+    attempt->target_checked = true;
+    attempt->request_line_sent = true;
+    const char *method = attempt->expected_method;
     size_t method_len = strlen(method);
     const char *line_end = memchr(data, '\r', size);
     if (!line_end || (size_t)(line_end - data) <= method_len + 1 ||
@@ -64,8 +100,8 @@ static int on_debug(CURL *curl, curl_infotype type, char *data, size_t size, voi
         len = path ? (size_t)(target + len - path) : 0;
         target = path ? path : target;
     }
-    transport->target_differs = strlen(transport->expected_target) != len ||
-                                memcmp(transport->expected_target, target, len) != 0;
+    attempt->target_differs = strlen(attempt->expected_target) != len ||
+                              memcmp(attempt->expected_target, target, len) != 0;
     return 0;
 }
 
@@ -97,62 +133,30 @@ static bool host_is_numeric(const char *url)
     return inet_pton(AF_INET, text, address) == 1;
 }
 
-int transport_init(struct transport *transport, const struct options *options)
+/* What every handle does whatever the options. */
+static bool configure_fixed(CURL *curl)
 {
-    *transport = (struct transport){0};
-    pthread_once(&curl_once, curl_init_once);
-    if (curl_init_result != CURLE_OK)
-        return GG_ENOMEM;
-    transport->curl = curl_easy_init();
-    if (!transport->curl)
-        return GG_ENOMEM;
-    CURL *curl = transport->curl;
-    char *default_ca_file = NULL, *default_ca_path = NULL;
-    curl_easy_getinfo(curl, CURLINFO_CAINFO, &default_ca_file);
-    curl_easy_getinfo(curl, CURLINFO_CAPATH, &default_ca_path);
-    transport->default_ca_file = default_ca_file;
-    transport->default_ca_path = default_ca_path;
-    bool ok = curl_easy_setopt(curl, CURLOPT_NOSIGNAL, 1L) == CURLE_OK &&
-              curl_easy_setopt(curl, CURLOPT_ERRORBUFFER, transport->curl_error) == CURLE_OK &&
-              curl_easy_setopt(curl, CURLOPT_WRITEFUNCTION, on_body) == CURLE_OK &&
-              curl_easy_setopt(curl, CURLOPT_WRITEDATA, transport) == CURLE_OK &&
-              curl_easy_setopt(curl, CURLOPT_PROTOCOLS_STR, "http,https") == CURLE_OK &&
-              curl_easy_setopt(curl, CURLOPT_FOLLOWLOCATION, 0L) == CURLE_OK &&
-              curl_easy_setopt(curl, CURLOPT_ACCEPT_ENCODING, "") == CURLE_OK &&
-              curl_easy_setopt(curl, CURLOPT_TCP_KEEPALIVE, 1L) == CURLE_OK &&
-              curl_easy_setopt(curl, CURLOPT_SSL_VERIFYPEER, 1L) == CURLE_OK &&
-              curl_easy_setopt(curl, CURLOPT_SSL_VERIFYHOST, 2L) == CURLE_OK &&
-              /* Paths go out exactly as built, so they can be checked. */
-              curl_easy_setopt(curl, CURLOPT_PATH_AS_IS, 1L) == CURLE_OK &&
-              /* Small REST calls gain nothing from HTTP/2, and the request
-               * line check below reads HTTP/1. */
-              curl_easy_setopt(curl, CURLOPT_HTTP_VERSION, (long)CURL_HTTP_VERSION_1_1) == CURLE_OK &&
-              curl_easy_setopt(curl, CURLOPT_DEBUGFUNCTION, on_debug) == CURLE_OK &&
-              curl_easy_setopt(curl, CURLOPT_DEBUGDATA, transport) == CURLE_OK &&
-              curl_easy_setopt(curl, CURLOPT_VERBOSE, 1L) == CURLE_OK;
-    struct strbuf ignored = {0};
-    for (int id = OPT_NONE + 1; ok && id < OPT_COUNT; id++)
-        ok = transport_configure(transport, options, (enum option_id)id, &ignored) == GG_OK;
-    strbuf_release(&ignored);
-    if (!ok) {
-        transport_cleanup(transport);
-        return GG_ENOMEM;
-    }
-    return GG_OK;
+    return curl_easy_setopt(curl, CURLOPT_NOSIGNAL, 1L) == CURLE_OK &&
+           curl_easy_setopt(curl, CURLOPT_WRITEFUNCTION, on_body) == CURLE_OK &&
+           curl_easy_setopt(curl, CURLOPT_PROTOCOLS_STR, "http,https") == CURLE_OK &&
+           curl_easy_setopt(curl, CURLOPT_FOLLOWLOCATION, 0L) == CURLE_OK &&
+           curl_easy_setopt(curl, CURLOPT_ACCEPT_ENCODING, "") == CURLE_OK &&
+           curl_easy_setopt(curl, CURLOPT_TCP_KEEPALIVE, 1L) == CURLE_OK &&
+           curl_easy_setopt(curl, CURLOPT_SSL_VERIFYPEER, 1L) == CURLE_OK &&
+           curl_easy_setopt(curl, CURLOPT_SSL_VERIFYHOST, 2L) == CURLE_OK &&
+           /* Paths go out exactly as built, so they can be checked. */
+           curl_easy_setopt(curl, CURLOPT_PATH_AS_IS, 1L) == CURLE_OK &&
+           /* Small REST calls gain nothing from HTTP/2, and the request
+            * line check reads HTTP/1. */
+           curl_easy_setopt(curl, CURLOPT_HTTP_VERSION, (long)CURL_HTTP_VERSION_1_1) == CURLE_OK &&
+           curl_easy_setopt(curl, CURLOPT_DEBUGFUNCTION, on_debug) == CURLE_OK &&
+           curl_easy_setopt(curl, CURLOPT_VERBOSE, 1L) == CURLE_OK;
 }
 
-void transport_cleanup(struct transport *transport)
+/* Applies an option's value in force to a handle. */
+static int configure_option(CURL *curl, const struct options *options, enum option_id id,
+                            struct strbuf *msg)
 {
-    if (transport->curl)
-        curl_easy_cleanup(transport->curl);
-    strbuf_release(&transport->body);
-    *transport = (struct transport){0};
-}
-
-int transport_configure(struct transport *transport, const struct options *options,
-                        enum option_id id, struct strbuf *msg)
-{
-    CURL *curl = transport->curl;
     const char *value = options_get(options, id);
     CURLcode rc = CURLE_OK;
     switch (id) {
@@ -168,16 +172,16 @@ int transport_configure(struct transport *transport, const struct options *optio
                               (long)options_get_number(options, id));
         break;
     case OPT_MAX_RESPONSE_BYTES:
-        transport->max_body = (curl_off_t)options_get_number(options, id);
-        rc = curl_easy_setopt(curl, CURLOPT_MAXFILESIZE_LARGE, transport->max_body);
+        rc = curl_easy_setopt(curl, CURLOPT_MAXFILESIZE_LARGE,
+                              (curl_off_t)options_get_number(options, id));
         break;
     case OPT_CA_FILE:
         /* ca_file alone is trusted when set: the system's CA directory would
          * otherwise still vouch for any host. NULL restores both defaults
          * (not "no bundle", which NULL means to libcurl). */
-        rc = curl_easy_setopt(curl, CURLOPT_CAINFO, value ? value : transport->default_ca_file);
+        rc = curl_easy_setopt(curl, CURLOPT_CAINFO, value ? value : default_ca_file);
         if (rc == CURLE_OK)
-            rc = curl_easy_setopt(curl, CURLOPT_CAPATH, value ? NULL : transport->default_ca_path);
+            rc = curl_easy_setopt(curl, CURLOPT_CAPATH, value ? NULL : default_ca_path);
         break;
     case OPT_PROXY:
         rc = curl_easy_setopt(curl, CURLOPT_PROXY, value);
@@ -204,6 +208,30 @@ int transport_configure(struct transport *transport, const struct options *optio
         return GG_EINVAL;
     }
     return GG_OK;
+}
+
+static int configure_all(CURL *curl, const struct options *options, struct strbuf *msg)
+{
+    int code = GG_OK;
+    for (int id = OPT_NONE + 1; code == GG_OK && id < OPT_COUNT; id++)
+        code = configure_option(curl, options, (enum option_id)id, msg);
+    return code;
+}
+
+int transport_check_option(const struct options *options, enum option_id id, struct strbuf *msg)
+{
+    if (transport_global_init() != GG_OK) {
+        strbuf_adds(msg, "out of memory");
+        return GG_ENOMEM;
+    }
+    CURL *scratch = curl_easy_init();
+    if (!scratch) {
+        strbuf_adds(msg, "out of memory");
+        return GG_ENOMEM;
+    }
+    int code = configure_option(scratch, options, id, msg);
+    curl_easy_cleanup(scratch);
+    return code;
 }
 
 static int code_for_curl_error(CURLcode rc)
@@ -237,39 +265,72 @@ static int code_for_curl_error(CURLcode rc)
     }
 }
 
-int transport_perform(struct transport *transport, const char *method, const char *url,
-                      const struct strbuf *form, long timeout_ms, bool fresh,
-                      struct exchange_facts *facts, struct strbuf *msg)
+/* A handle from the pool, configured for this generation of options. */
+static struct engine_handle *handle_for(struct engine *engine, const struct options *options,
+                                        unsigned long generation, struct strbuf *msg)
 {
-    CURL *curl = transport->curl;
-    strbuf_reset(&transport->body);
-    transport->body_too_large = false;
-    transport->curl_error[0] = '\0';
-    *facts = (struct exchange_facts){.retry_after_s = -1};
-    const char *host = strstr(url, "://");
-    transport->expected_target = host ? host + 3 + strcspn(host + 3, "/") : url;
-    transport->expected_method = method;
-    transport->target_checked = transport->target_differs = false;
-    transport->request_line_sent = false;
+    struct engine_handle *handle = engine_checkout(engine);
+    if (!handle) {
+        strbuf_adds(msg, "out of memory");
+        return NULL;
+    }
+    if (handle->configured == generation)
+        return handle;
+    int code = !handle->configured && !configure_fixed(handle->easy) ? GG_ENOMEM : GG_OK;
+    struct strbuf ignored = {0};
+    if (code == GG_OK)
+        code = configure_all(handle->easy, options, &ignored);
+    strbuf_release(&ignored);
+    if (code != GG_OK) {
+        engine_discard(handle); /* half-configured: not fit for the pool */
+        strbuf_adds(msg, "out of memory while preparing the request");
+        return NULL;
+    }
+    handle->configured = generation;
+    return handle;
+}
 
-    bool post = strcmp(method, "POST") == 0;
+int transport_perform(struct engine *engine, const struct options *options,
+                      unsigned long generation, const struct transport_request *request,
+                      struct strbuf *body, struct exchange_facts *facts, struct strbuf *msg)
+{
+    *facts = (struct exchange_facts){.retry_after_s = -1};
+    strbuf_reset(body);
+    struct engine_handle *handle = handle_for(engine, options, generation, msg);
+    if (!handle)
+        return GG_ENOMEM;
+    CURL *curl = handle->easy;
+    const char *url = request->url;
+    const char *host = strstr(url, "://");
+    struct attempt attempt = {
+        .body = body,
+        .max_body = (curl_off_t)options_get_number(options, OPT_MAX_RESPONSE_BYTES),
+        .expected_target = host ? host + 3 + strcspn(host + 3, "/") : url,
+        .expected_method = request->method,
+    };
+
+    bool post = strcmp(request->method, "POST") == 0;
     CURLcode rc = curl_easy_setopt(curl, CURLOPT_URL, url);
     if (rc == CURLE_OK)
-        rc = curl_easy_setopt(curl, CURLOPT_TIMEOUT_MS, timeout_ms);
+        rc = curl_easy_setopt(curl, CURLOPT_ERRORBUFFER, attempt.curl_error);
     if (rc == CURLE_OK)
-        rc = curl_easy_setopt(curl, CURLOPT_FRESH_CONNECT, fresh ? 1L : 0L);
+        rc = curl_easy_setopt(curl, CURLOPT_WRITEDATA, &attempt);
+    if (rc == CURLE_OK)
+        rc = curl_easy_setopt(curl, CURLOPT_DEBUGDATA, &attempt);
+    if (rc == CURLE_OK)
+        rc = curl_easy_setopt(curl, CURLOPT_TIMEOUT_MS, request->timeout_ms);
+    if (rc == CURLE_OK)
+        rc = curl_easy_setopt(curl, CURLOPT_FRESH_CONNECT, request->fresh ? 1L : 0L);
     if (rc == CURLE_OK && post)
-        rc = curl_easy_setopt(curl, CURLOPT_POSTFIELDS, form->data ? form->data : "");
+        rc = curl_easy_setopt(curl, CURLOPT_POSTFIELDS,
+                              request->form->data ? request->form->data : "");
     if (rc == CURLE_OK && post)
-        rc = curl_easy_setopt(curl, CURLOPT_POSTFIELDSIZE_LARGE, (curl_off_t)form->len);
+        rc = curl_easy_setopt(curl, CURLOPT_POSTFIELDSIZE_LARGE, (curl_off_t)request->form->len);
     if (rc == CURLE_OK && !post)
         rc = curl_easy_setopt(curl, CURLOPT_HTTPGET, 1L);
-    if (rc != CURLE_OK) {
-        curl_easy_setopt(curl, CURLOPT_URL, NULL);
-        strbuf_adds(msg, "out of memory while preparing the request");
-        return GG_ENOMEM;
-    }
-    rc = curl_easy_perform(curl);
+    bool prepared = rc == CURLE_OK;
+    if (prepared)
+        rc = engine_run(engine, handle);
     curl_off_t retry_after = 0, elapsed_us = 0;
     curl_easy_getinfo(curl, CURLINFO_RESPONSE_CODE, &facts->http_status);
     curl_easy_getinfo(curl, CURLINFO_TOTAL_TIME_T, &elapsed_us);
@@ -277,33 +338,42 @@ int transport_perform(struct transport *transport, const char *method, const cha
         facts->retry_after_s = retry_after;
     /* The request line went out (a proxy's CONNECT does not count), or a
      * send failed part-way and the peer may have read enough. */
-    facts->request_sent = transport->request_line_sent || rc == CURLE_SEND_ERROR;
+    facts->request_sent = attempt.request_line_sent || rc == CURLE_SEND_ERROR;
     facts->elapsed_ms = elapsed_us / 1000;
-    /* The request may hold keys; the handle must not keep pointing at it. */
+    /* The request may hold keys, and the rest points into this frame: the
+     * pooled handle must keep none of it. */
     curl_easy_setopt(curl, CURLOPT_URL, NULL);
     curl_easy_setopt(curl, CURLOPT_POSTFIELDS, NULL);
-    transport->expected_target = NULL;
+    curl_easy_setopt(curl, CURLOPT_ERRORBUFFER, NULL);
+    curl_easy_setopt(curl, CURLOPT_WRITEDATA, NULL);
+    curl_easy_setopt(curl, CURLOPT_DEBUGDATA, NULL);
+    engine_checkin(engine, handle);
 
-    if (transport->target_differs) {
+    if (!prepared) {
+        strbuf_adds(msg, "out of memory while preparing the request");
+        return GG_ENOMEM;
+    }
+
+    if (attempt.target_differs) {
         strbuf_adds(msg, "out of memory: libcurl sent a request other than the one built "
                          "(an allocation failed inside libcurl); its answer was not read");
         return GG_ENOMEM;
     }
-    if (rc == CURLE_OK && !transport->body.failed)
+    if (rc == CURLE_OK && !body->failed)
         return GG_OK;
-    if (transport->body.failed) {
+    if (body->failed) {
         strbuf_adds(msg, "out of memory while reading the response");
         return GG_ENOMEM;
     }
-    if (transport->body_too_large || rc == CURLE_FILESIZE_EXCEEDED) {
+    if (attempt.body_too_large || rc == CURLE_FILESIZE_EXCEEDED) {
         strbuf_addf(msg, "response larger than max_response_bytes (%lld bytes)",
-                    (long long)transport->max_body);
+                    (long long)attempt.max_body);
         return GG_EPROTOCOL;
     }
     int code = code_for_curl_error(rc);
     if (rc == CURLE_COULDNT_RESOLVE_HOST && host_is_numeric(url))
         code = GG_ENOMEM;
     strbuf_addf(msg, "%s: %s", code == GG_ETIMEOUT ? "timed out" : "transfer failed",
-                transport->curl_error[0] ? transport->curl_error : curl_easy_strerror(rc));
+                attempt.curl_error[0] ? attempt.curl_error : curl_easy_strerror(rc));
     return code;
 }

@@ -1,37 +1,26 @@
-/* HTTP through one long-lived libcurl handle per client, so connections and
- * TLS sessions are reused from call to call. */
+/* One HTTP attempt: a pooled libcurl handle configured from the call's
+ * options, the request line checked as it leaves, the body read within its
+ * cap, and libcurl's result turned into a gamegate code. */
 #ifndef GG_TRANSPORT_H
 #define GG_TRANSPORT_H
 
+#include "engine.h"
 #include "options.h"
 #include "strbuf.h"
 
-#include <curl/curl.h>
 #include <stdbool.h>
 
-struct transport {
-    CURL *curl;
-    curl_off_t max_body;
-    const char *default_ca_file; /* libcurl's built-in bundle and directory, */
-    const char *default_ca_path; /* for a reset ca_file */
-    bool body_too_large;
-    struct strbuf body; /* the last response body, reused between calls */
-    /* The request line's target as gamegate built it, and whether libcurl
-     * sent another: libcurl 7.88 drops a URL's query when an allocation
-     * fails while it re-parses the URL, and sends the request anyway. */
-    const char *expected_target;
-    const char *expected_method;
-    bool target_checked;
-    bool request_line_sent;
-    bool target_differs;
-    char curl_error[CURL_ERROR_SIZE];
+/* What to send. */
+struct transport_request {
+    const char *method; /* "GET" or "POST" */
+    const char *url;
+    const struct strbuf *form; /* the POST body */
+    long timeout_ms;
+    /* On a new connection: a reused connection that turns out dead makes
+     * libcurl send the request again, which only a read can afford. */
+    bool fresh;
 };
 
-int transport_init(struct transport *transport, const struct options *options);
-void transport_cleanup(struct transport *transport);
-/* Applies an option's value in force to the handle. */
-int transport_configure(struct transport *transport, const struct options *options,
-                        enum option_id id, struct strbuf *msg);
 /* What one attempt saw, besides the body. */
 struct exchange_facts {
     long http_status;        /* 0: no response */
@@ -40,12 +29,19 @@ struct exchange_facts {
     long long elapsed_ms;
 };
 
-/* Sends one request within timeout_ms, on a new connection when fresh (a
- * reused connection that turns out dead makes libcurl send the request
- * again, which only a read can afford). GG_OK when any HTTP response arrived
- * (whatever its status); its body is in transport->body. */
-int transport_perform(struct transport *transport, const char *method, const char *url,
-                      const struct strbuf *form, long timeout_ms, bool fresh,
-                      struct exchange_facts *facts, struct strbuf *msg);
+/* Once per process; GG_OK or GG_ENOMEM. */
+int transport_global_init(void);
+
+/* Whether libcurl takes the option's value in force: GG_OK, or GG_EINVAL /
+ * GG_ENOMEM and why. Checked on a scratch handle when the option is set, so
+ * that every pooled handle can take it later. */
+int transport_check_option(const struct options *options, enum option_id id, struct strbuf *msg);
+
+/* Sends one request on a handle from the engine, configured for options of
+ * the given generation. GG_OK when any HTTP response arrived (whatever its
+ * status); its body is in body. */
+int transport_perform(struct engine *engine, const struct options *options,
+                      unsigned long generation, const struct transport_request *request,
+                      struct strbuf *body, struct exchange_facts *facts, struct strbuf *msg);
 
 #endif

@@ -2,8 +2,10 @@
 
 import json
 import logging
+import os
 import threading
 import urllib.parse
+import weakref
 
 from ._native import ffi, lib, text
 from .endpoints import SERVICES
@@ -178,10 +180,27 @@ class Result:
         return "<gamegate.Result %s http=%d>" % (self.endpoint, self.http_status)
 
 
+# Every open Client, so that a forked child can renew their locks: a lock
+# that another thread of the parent held at fork() would never be released.
+_open_clients = weakref.WeakSet()
+
+
+def _after_fork_in_child():
+    for client in list(_open_clients):
+        client._state = threading.Lock()
+        client._users = 0  # the threads that were calling are not in the child
+        if client._closing:
+            client._free()
+
+
+os.register_at_fork(after_in_child=_after_fork_in_child)
+
+
 class Client:
-    """A connection to both back ends. One Client may be shared by threads:
-    calls on it take turns (the C handle serves one call at a time); use one
-    Client per thread for parallel calls."""
+    """A connection to both back ends. One Client is meant to be shared: any
+    number of threads may call through it at once, each call on a connection
+    from the client's pool (option max_connections). It may be made before
+    fork(): a child's calls open connections of its own."""
 
     def __init__(self, options=None, *, sessions_from=None, log=None, **kwargs):
         """Options as nested dicts or dotted names; sessions_from=another Client
@@ -193,12 +212,26 @@ class Client:
         if code != lib.GG_OK:
             raise error_for(code, text(lib.gg_strerror(code)))
         self._ptr = ffi.gc(out[0], lib.gg_client_free)
-        self._lock = threading.Lock()
+        # Guards _ptr, _users and _closing, never a call: the C client is
+        # thread-safe, and close() must not free it under a call in flight.
+        self._state = threading.Lock()
+        self._users = 0
+        self._closing = False
+        _open_clients.add(self)
         for name, value in _flatten_options(options, kwargs):
             self.set(name, value)
         if sessions_from is not None:
-            sessions_from._check_open()
-            lib.gg_client_share_sessions(self._ptr, sessions_from._ptr)
+            owner = sessions_from._enter()
+            try:
+                mine = self._enter()
+                try:
+                    code = lib.gg_client_share_sessions(mine, owner)
+                finally:
+                    self._leave()
+            finally:
+                sessions_from._leave()
+            if code != lib.GG_OK:
+                raise error_for(code, text(lib.gg_client_errmsg(self._ptr)))
         for service, cls in SERVICES.items():
             setattr(self, service, cls(self, service))
         self._log_callback = None
@@ -216,43 +249,56 @@ class Client:
                 pass
 
         self._log_callback = on_line  # kept alive as long as C may call it
-        lib.gg_client_set_log(self._ptr, on_line, ffi.NULL)
+        ptr = self._enter()
+        try:
+            lib.gg_client_set_log(ptr, on_line, ffi.NULL)
+        finally:
+            self._leave()
 
     def set(self, option, value):
-        """Sets an option by name (None restores its default)."""
-        self._check_open()
+        """Sets an option by name (None restores its default). Calls already in
+        flight finish with the options they started with."""
         raw = ffi.NULL if value is None else _encode("option %r" % option, value)
-        with self._lock:
-            code = lib.gg_client_set(self._ptr, _encode("option name", option), raw)
+        name = _encode("option name", option)
+        ptr = self._enter()
+        try:
+            code = lib.gg_client_set(ptr, name, raw)
             if code != lib.GG_OK:
-                raise error_for(code, text(lib.gg_client_errmsg(self._ptr)))
+                raise error_for(code, text(lib.gg_client_errmsg(ptr)))
+        finally:
+            self._leave()
 
     def call(self, endpoint, **params):
         """Calls an endpoint by name; returns a Result or raises a gamegate.Error.
         Parameters that are None are left out; a trailing underscore is dropped
         from a name (as_= for the KickApps site id)."""
-        self._check_open()
         pairs = []
         for name, value in params.items():
             if value is not None:
                 name = name[:-1] if name.endswith("_") else name
                 pairs += [("parameter name", name), ("parameter %r" % name, value)]
         array, keep = _string_array(pairs)
+        name = _encode("endpoint", endpoint)
         out = ffi.new("gg_result **")
-        with self._lock:
+        ptr = self._enter()
+        try:
             # cffi releases the GIL for the duration of this call.
-            code = lib.gg_call(self._ptr, _encode("endpoint", endpoint), array, out)
+            code = lib.gg_call(ptr, name, array, out)
+        finally:
+            self._leave()
         return check(code, out, endpoint)
 
     def session(self, service, who, site=None):
         """What the session store remembers of a user (a dict), or None.
         service: "kongregate" (who: user_id) or "kickapps" (who: username or
         userId; site: the as, default the kickapps.as option)."""
-        self._check_open()
+        args = _encode("service", service), _c_site(site), _encode("who", who)
         out = ffi.new("gg_result **")
-        with self._lock:
-            code = lib.gg_session_get(self._ptr, _encode("service", service),
-                                      _c_site(site), _encode("who", who), out)
+        ptr = self._enter()
+        try:
+            code = lib.gg_session_get(ptr, *args, out)
+        finally:
+            self._leave()
         try:
             return check(code, out).json
         except NotFound:
@@ -260,34 +306,61 @@ class Client:
 
     def forget(self, service, who, site=None):
         """Forgets a user's remembered login; False if there was none."""
-        self._check_open()
-        with self._lock:
-            code = lib.gg_session_forget(self._ptr, _encode("service", service),
-                                         _c_site(site), _encode("who", who))
+        args = _encode("service", service), _c_site(site), _encode("who", who)
+        ptr = self._enter()
+        try:
+            code = lib.gg_session_forget(ptr, *args)
+            message = text(lib.gg_client_errmsg(ptr))
+        finally:
+            self._leave()
         if code == lib.GG_ENOTFOUND:
             return False
         if code != lib.GG_OK:
-            raise error_for(code, text(lib.gg_client_errmsg(self._ptr)))
+            raise error_for(code, message)
         return True
 
     def verify_callback(self, body):
         """Verifies a Kongregate callback with this client's api_key (see
         gamegate.verify_callback); a plain invalidate_user_inventory also
         refreshes the user's token in the session store."""
-        self._check_open()
-        with self._lock:
-            return _verify(self._ptr, body, ffi.NULL)
+        ptr = self._enter()
+        try:
+            return _verify(ptr, body, ffi.NULL)
+        finally:
+            self._leave()
 
     def close(self):
-        """Frees the C client and wipes its keys now rather than at collection."""
-        with self._lock:
-            if self._ptr is not None:
-                ffi.release(self._ptr)
-                self._ptr = None
+        """Frees the C client and wipes its keys now rather than at collection
+        (once the calls already in flight have finished). Calls made after it
+        raise InvalidArgument("the client is closed")."""
+        with self._state:
+            if self._ptr is None or self._closing:
+                return
+            self._closing = True
+            if self._users:
+                return  # the last call in flight frees it
+        self._free()
 
-    def _check_open(self):
-        if self._ptr is None:
-            raise InvalidArgument("the client is closed", code=lib.GG_EINVAL)
+    def _free(self):
+        ptr, self._ptr = self._ptr, None
+        _open_clients.discard(self)
+        if ptr is not None:
+            ffi.release(ptr)
+
+    def _enter(self):
+        """The C client for one use, which close() will not free under it."""
+        with self._state:
+            if self._closing or self._ptr is None:
+                raise InvalidArgument("the client is closed", code=lib.GG_EINVAL)
+            self._users += 1
+            return self._ptr
+
+    def _leave(self):
+        with self._state:
+            self._users -= 1
+            last = self._closing and self._users == 0 and self._ptr is not None
+        if last:
+            self._free()
 
     def __enter__(self):
         return self
@@ -296,4 +369,4 @@ class Client:
         self.close()
 
     def __repr__(self):
-        return "<gamegate.Client %s>" % ("closed" if self._ptr is None else "open")
+        return "<gamegate.Client %s>" % ("closed" if self._closing else "open")

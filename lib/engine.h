@@ -1,0 +1,79 @@
+/* The transfers of one client: a libcurl multi handle whose connection
+ * cache every call shares, bounded by max_connections, with DNS answers and
+ * TLS sessions shared through a share handle. Blocking calls drive it
+ * themselves: whichever caller finds no one driving runs the multi for
+ * everyone until its own transfer is done, then hands over to a caller
+ * still waiting. An asynchronous driver can join the same multi later, so
+ * blocking and asynchronous calls share one set of connections. */
+#ifndef GG_ENGINE_H
+#define GG_ENGINE_H
+
+#include <curl/curl.h>
+#include <pthread.h>
+#include <stdbool.h>
+#include <stddef.h>
+
+struct engine_share;
+
+/* An easy handle and the option generation it was configured for. */
+struct engine_handle {
+    CURL *easy;
+    unsigned long configured; /* 0: not yet configured */
+    struct engine_share *share; /* the share it was made with */
+};
+
+/* One transfer that a blocking caller waits for. */
+struct engine_job {
+    struct engine_handle *handle;
+    CURLcode result;
+    bool done;
+    bool in_multi;
+    pthread_cond_t wake; /* done, or asked to take over driving */
+    struct engine_job *next_queued;
+    struct engine_job *prev_waiting, *next_waiting;
+};
+
+/* At most this many idle easy handles are kept for reuse. */
+#define ENGINE_IDLE_MAX 64
+
+struct engine {
+    pthread_mutex_t lock; /* guards everything below but the multi's insides */
+    CURLM *multi;         /* NULL until the first transfer, and in a forked child */
+    struct engine_share *share;
+    long max_connections;
+    long applied_max_connections;
+    bool driving;
+    struct engine_job *queued;  /* to be added to the multi by the driver */
+    struct engine_job *waiting; /* every job whose caller waits */
+    struct engine_handle *idle[ENGINE_IDLE_MAX];
+    size_t idle_count;
+    int *sockets; /* every socket this engine's transfers opened and hold */
+    size_t socket_count, socket_capacity;
+};
+
+int engine_init(struct engine *engine, long max_connections);
+void engine_cleanup(struct engine *engine);
+void engine_set_max_connections(struct engine *engine, long max_connections);
+
+/* An easy handle for one transfer, reused when one is idle; NULL when out of
+ * memory. Give it back with engine_checkin. */
+struct engine_handle *engine_checkout(struct engine *engine);
+void engine_checkin(struct engine *engine, struct engine_handle *handle);
+/* Frees a checked-out handle instead of giving it back. */
+void engine_discard(struct engine_handle *handle);
+
+/* Runs the handle's transfer to its end and returns its libcurl code. */
+CURLcode engine_run(struct engine *engine, struct engine_handle *handle);
+
+/* For the fork hooks of the engine's owner: the lock alone before a fork;
+ * in the child, everything the parent's connections own is left untouched
+ * (a TLS close_notify would end them for the parent too) and their sockets
+ * are closed, so that the child's first transfer opens its own. */
+void engine_lock_for_fork(struct engine *engine);
+void engine_unlock_after_fork(struct engine *engine);
+void engine_abandon_in_child(struct engine *engine);
+
+/* Connections this engine's transfers hold open now (tests and benches). */
+size_t engine_open_sockets(struct engine *engine);
+
+#endif
