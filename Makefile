@@ -33,9 +33,9 @@ HEADERS := $(wildcard lib/*.h) include/gamegate.h
 OBJECTS := $(SOURCES:lib/%.c=$(B)/obj/%.o)
 ASAN_OBJECTS := $(SOURCES:lib/%.c=$(B)/asan/obj/%.o)
 TSAN_OBJECTS := $(SOURCES:lib/%.c=$(B)/tsan/obj/%.o)
-C_TESTS := test_api test_dlopen test_units
+C_TESTS := test_api test_dlopen test_units test_pool
 
-.PHONY: all deps lib demo test test-exports test-install test-oom test-tsan test-c test-valgrind test-python \
+.PHONY: all deps lib demo test test-exports test-install test-oom test-tsan test-fork test-c test-valgrind test-python \
         test-asan install uninstall clean \
         fuzz deps-fuzz bench
 
@@ -80,6 +80,10 @@ TEST_CFLAGS = $(ALL_CFLAGS) -Ilib -Itests/c
 TEST_HELPERS := tests/c/check.h tests/c/sandbox.h tests/c/sandbox.c
 
 $(B)/tests/test_api: tests/c/test_api.c $(TEST_HELPERS) $(B)/lib/$(SONAME)
+$(B)/tests/test_pool: tests/c/test_pool.c $(TEST_HELPERS) $(B)/lib/$(SONAME)
+$(B)/tests/test_fork: tests/c/test_fork.c $(TEST_HELPERS) $(B)/lib/$(SONAME)
+$(B)/asan/tests/test_fork: tests/c/test_fork.c $(TEST_HELPERS) $(B)/asan/lib/$(SONAME)
+$(B)/asan/tests/test_pool: tests/c/test_pool.c $(TEST_HELPERS) $(B)/asan/lib/$(SONAME)
 $(B)/tests/test_dlopen: tests/c/test_dlopen.c $(TEST_HELPERS) $(B)/lib/$(SONAME)
 $(B)/tests/test_units: tests/c/test_units.c $(TEST_HELPERS) $(OBJECTS)
 $(B)/tests/test_oom: tests/c/test_oom.c $(TEST_HELPERS) $(B)/lib/$(SONAME)
@@ -90,7 +94,8 @@ $(B)/asan/tests/test_units: tests/c/test_units.c $(TEST_HELPERS) $(ASAN_OBJECTS)
 RPATH := -Wl,-rpath,'$$ORIGIN/../lib'
 link_test = $(CC) $(TEST_CFLAGS) $(2) -o $@ $< tests/c/sandbox.c $(1) $(PKG_LIBS) -ldl $(LDFLAGS)
 
-$(B)/tests/test_api $(B)/asan/tests/test_api:
+$(B)/tests/test_api $(B)/asan/tests/test_api $(B)/tests/test_pool $(B)/asan/tests/test_pool \
+$(B)/tests/test_fork $(B)/asan/tests/test_fork:
 	@mkdir -p $(@D)
 	$(call link_test,-L$(dir $(@D))lib $(RPATH) -lgamegate,$(if $(findstring asan,$@),$(SANITIZE)))
 # -rdynamic: its malloc must replace the libraries' too.
@@ -110,6 +115,10 @@ $(B)/asan/tests/test_units:
 $(B)/tsan/tests/test_threads: tests/c/test_threads.c tests/c/check.h $(TSAN_OBJECTS)
 	@mkdir -p $(@D)
 	$(CC) $(TEST_CFLAGS) -fsanitize=thread -o $@ $< $(TSAN_OBJECTS) $(PKG_LIBS)
+
+$(B)/tsan/tests/test_pool: tests/c/test_pool.c $(TEST_HELPERS) $(TSAN_OBJECTS)
+	@mkdir -p $(@D)
+	$(CC) $(TEST_CFLAGS) -fsanitize=thread -o $@ $< tests/c/sandbox.c $(TSAN_OBJECTS) $(PKG_LIBS)
 
 WITH_SANDBOX = tools/with-sandbox $(PYTHON)
 PYTEST = $(PYTHON) -m pytest -q -p no:cacheprovider tests/python
@@ -140,14 +149,21 @@ test-asan: $(C_TESTS:%=$(B)/asan/tests/%) $(B)/asan/lib/$(SONAME)
 	  LD_PRELOAD="$$($(CC) -print-file-name=libasan.so) $$($(CC) -print-file-name=libubsan.so)" \
 	  ASAN_OPTIONS=detect_leaks=0 $(PYTEST)
 
+# Plain and under ASan, not valgrind: a forked child leaves what its parent
+# owns untouched and unfreed, by design.
+test-fork: $(B)/tests/test_fork $(B)/asan/tests/test_fork
+	$(WITH_SANDBOX) $(B)/tests/test_fork
+	$(WITH_SANDBOX) $(B)/asan/tests/test_fork
+
 # Not under valgrind or ASan: it replaces malloc itself, as they do.
 test-oom: $(B)/tests/test_oom
 	GG_LIBRARY=$(B)/lib/$(SONAME) $(WITH_SANDBOX) $(B)/tests/test_oom
 
-test-tsan: $(B)/tsan/tests/test_threads
+test-tsan: $(B)/tsan/tests/test_threads $(B)/tsan/tests/test_pool
 	TSAN_OPTIONS=halt_on_error=1:exitcode=66 $<
+	TSAN_OPTIONS=halt_on_error=1:exitcode=66 $(WITH_SANDBOX) $(B)/tsan/tests/test_pool
 
-test: test-exports test-install test-oom test-tsan test-c test-valgrind test-python test-asan
+test: test-exports test-install test-oom test-tsan test-fork test-c test-valgrind test-python test-asan
 
 # --- benchmarks: figures, not pass/fail ---------------------------------------
 

@@ -10,8 +10,11 @@
  * - Every *_free accepts NULL and does nothing.
  * - Strings returned as const char * are borrowed: each function states how
  *   long the string lives. Copy it to keep it longer.
- * - A gg_client is used by one thread at a time; distinct clients are
- *   independent and may be used from different threads at once.
+ * - A gg_client may be used by many threads at once: calls run together, each
+ *   on a connection from the client's pool. It must not be freed while
+ *   another thread uses it. A client made before fork() may be used in the
+ *   child, which opens connections of its own and never touches the parent's.
+ * - A gg_result may be read by several threads at once; it is freed once.
  * - No error message ever contains a key, a token or a password.
  */
 #ifndef GAMEGATE_H
@@ -107,22 +110,26 @@ GG_EXTERN void gg_client_free(gg_client *client);
  *   min_bytes_per_second, min_speed_window_ms,
  *   retry.attempts, retry.deadline_ms, retry.backoff_ms, retry.max_backoff_ms,
  *   ca_file, proxy, user_agent, local_address,
- *   session.capacity, session.ttl_ms, log_level (error|warning|info|debug).
+ *   session.capacity, session.ttl_ms, log_level (error|warning|info|debug),
+ *   max_connections.
  * An unknown option or a value it cannot take is GG_EINVAL, named in
- * gg_client_errmsg().
+ * gg_client_errmsg(). Calls in flight finish with the options they began
+ * with.
  */
 GG_EXTERN int gg_client_set(gg_client *client, const char *option, const char *value);
 
 /*
  * Sends the client's log lines at or above option log_level (default info) to
- * fn; NULL stops logging. fn is called on the thread making the call.
+ * fn; NULL stops logging. fn is called on the thread making the call, from
+ * several threads at once when several call.
  */
 GG_EXTERN int gg_client_set_log(gg_client *client, gg_log_fn fn, void *userdata);
 
 /*
- * The message of the last failed call on this client (gg_client_set, gg_call,
- * gg_session_*, gg_callback_verify, ...), "" after a success. Lives until the
- * next call on this client.
+ * The message of the calling thread's last call on this client (gg_client_set,
+ * gg_call, gg_session_*, gg_callback_verify, ...) if it failed, "" after a
+ * success. Each thread reads its own. Lives until the same thread's next call
+ * on this client.
  */
 GG_EXTERN const char *gg_client_errmsg(const gg_client *client);
 
@@ -196,14 +203,17 @@ GG_EXTERN const char *gg_endpoint_param_choices(size_t endpoint, size_t param);
 
 /*
  * The session store. A successful kongregate.authenticate remembers
- * user_id -> username and game_auth_token; a successful KickApps token
- * creation remembers the member (by username and by userId) on its site ->
- * TOKEN, PRIVILEGES, METHOD. Calls that need those take them from the store
- * when the caller leaves them out. Options: session.capacity (entries; the
- * least recently used go first) and session.ttl_ms.
+ * user_id -> username and game_auth_token for the game (the api_key in
+ * force); a successful KickApps token creation remembers the member (by
+ * username and by userId) on its site -> TOKEN, PRIVILEGES, METHOD. Calls
+ * that need those take them from the store when the caller leaves them out.
+ * Options: session.capacity (entries; the least recently used go first) and
+ * session.ttl_ms.
  *
- * service is "kongregate" (who: a user_id; site ignored) or "kickapps" (who:
- * a username or userId; site: the `as`, NULL for the kickapps.as option).
+ * service is "kongregate" (who: a user_id of the game whose api_key the
+ * option kongregate.api_key holds; site ignored) or "kickapps" (who: a
+ * userId when all digits, else a username; site: the `as`, NULL for the
+ * kickapps.as option).
  * gg_session_get stores a result whose fields are the remembered ones
  * (kongregate: user_id, username, game_auth_token; kickapps: as, userId,
  * username, TOKEN, PRIVILEGES, METHOD), or GG_ENOTFOUND.

@@ -105,6 +105,26 @@ void engine_set_max_connections(struct engine *engine, long max_connections)
     /* A driver asleep in poll applies it on waking. */
 }
 
+/* Room for the sockets that every transfer under way may open (two while
+ * happy eyeballs tries IPv6 and IPv4), made before a transfer starts: the
+ * socket callback cannot say "out of memory", only "could not connect".
+ * Lock held. */
+static bool reserve_sockets(struct engine *engine)
+{
+    size_t need = engine->socket_count + 2 * (engine->handles_out + 1);
+    if (need <= engine->socket_capacity)
+        return true;
+    size_t capacity = engine->socket_capacity ? engine->socket_capacity : 16;
+    while (capacity < need)
+        capacity *= 2;
+    int *grown = realloc(engine->sockets, capacity * sizeof *grown);
+    if (!grown)
+        return false;
+    engine->sockets = grown;
+    engine->socket_capacity = capacity;
+    return true;
+}
+
 /* libcurl opens every socket here, so that a forked child knows which
  * descriptors are its parent's connections. */
 static curl_socket_t open_socket(void *userdata, curlsocktype purpose,
@@ -117,16 +137,10 @@ static curl_socket_t open_socket(void *userdata, curlsocktype purpose,
     if (fd < 0)
         return CURL_SOCKET_BAD;
     pthread_mutex_lock(&engine->lock);
-    if (engine->socket_count == engine->socket_capacity) {
-        size_t capacity = engine->socket_capacity ? 2 * engine->socket_capacity : 16;
-        int *grown = realloc(engine->sockets, capacity * sizeof *grown);
-        if (!grown) {
-            pthread_mutex_unlock(&engine->lock);
-            close(fd);
-            return CURL_SOCKET_BAD;
-        }
-        engine->sockets = grown;
-        engine->socket_capacity = capacity;
+    if (engine->socket_count == engine->socket_capacity && !reserve_sockets(engine)) {
+        pthread_mutex_unlock(&engine->lock);
+        close(fd);
+        return CURL_SOCKET_BAD;
     }
     engine->sockets[engine->socket_count++] = fd;
     pthread_mutex_unlock(&engine->lock);
@@ -146,17 +160,34 @@ static int close_socket(void *userdata, curl_socket_t fd)
     return close(fd);
 }
 
-void engine_discard(struct engine_handle *handle)
+/* Gives back a handle's claim on socket room. */
+static void handle_returned(struct engine *engine)
 {
-    if (handle) {
-        curl_easy_cleanup(handle->easy);
-        free(handle);
-    }
+    pthread_mutex_lock(&engine->lock);
+    engine->handles_out--;
+    pthread_mutex_unlock(&engine->lock);
+}
+
+static void handle_free(struct engine_handle *handle)
+{
+    curl_easy_cleanup(handle->easy);
+    free(handle);
+}
+
+void engine_discard(struct engine *engine, struct engine_handle *handle)
+{
+    handle_returned(engine);
+    handle_free(handle);
 }
 
 struct engine_handle *engine_checkout(struct engine *engine)
 {
     pthread_mutex_lock(&engine->lock);
+    if (!reserve_sockets(engine)) {
+        pthread_mutex_unlock(&engine->lock);
+        return NULL;
+    }
+    engine->handles_out++;
     if (engine->idle_count) {
         struct engine_handle *handle = engine->idle[--engine->idle_count];
         pthread_mutex_unlock(&engine->lock);
@@ -164,11 +195,11 @@ struct engine_handle *engine_checkout(struct engine *engine)
     }
     struct engine_share *shared = started(engine) ? engine->share : NULL;
     pthread_mutex_unlock(&engine->lock);
-    if (!shared)
+    struct engine_handle *handle = shared ? calloc(1, sizeof *handle) : NULL;
+    if (!handle) {
+        handle_returned(engine);
         return NULL;
-    struct engine_handle *handle = calloc(1, sizeof *handle);
-    if (!handle)
-        return NULL;
+    }
     handle->share = shared;
     CURL *easy = handle->easy = curl_easy_init();
     bool ok = easy && curl_easy_setopt(easy, CURLOPT_SHARE, shared->share) == CURLE_OK &&
@@ -177,7 +208,7 @@ struct engine_handle *engine_checkout(struct engine *engine)
               curl_easy_setopt(easy, CURLOPT_CLOSESOCKETFUNCTION, close_socket) == CURLE_OK &&
               curl_easy_setopt(easy, CURLOPT_CLOSESOCKETDATA, engine) == CURLE_OK;
     if (!ok) {
-        engine_discard(handle);
+        engine_discard(engine, handle);
         return NULL;
     }
     return handle;
@@ -188,12 +219,13 @@ void engine_checkin(struct engine *engine, struct engine_handle *handle)
     if (!handle)
         return;
     pthread_mutex_lock(&engine->lock);
+    engine->handles_out--;
     bool keep = engine->idle_count < ENGINE_IDLE_MAX && handle->share == engine->share;
     if (keep)
         engine->idle[engine->idle_count++] = handle;
     pthread_mutex_unlock(&engine->lock);
     if (!keep)
-        engine_discard(handle);
+        handle_free(handle);
 }
 
 /* Marks a job done and wakes its caller. Called without the lock. */
@@ -340,7 +372,7 @@ CURLcode engine_run(struct engine *engine, struct engine_handle *handle)
 void engine_cleanup(struct engine *engine)
 {
     for (size_t i = 0; i < engine->idle_count; i++)
-        engine_discard(engine->idle[i]);
+        handle_free(engine->idle[i]);
     if (engine->multi)
         curl_multi_cleanup(engine->multi);
     share_free(engine->share);
@@ -382,6 +414,7 @@ void engine_abandon_in_child(struct engine *engine)
     engine->driving = false;
     engine->queued = NULL;
     engine->waiting = NULL; /* their callers are threads the child does not have */
+    engine->handles_out = 0;
     pthread_mutex_unlock(&engine->lock);
 }
 

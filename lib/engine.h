@@ -49,6 +49,7 @@ struct engine {
     size_t idle_count;
     int *sockets; /* every socket this engine's transfers opened and hold */
     size_t socket_count, socket_capacity;
+    size_t handles_out; /* checked out, each of which may open sockets */
 };
 
 int engine_init(struct engine *engine, long max_connections);
@@ -60,7 +61,7 @@ void engine_set_max_connections(struct engine *engine, long max_connections);
 struct engine_handle *engine_checkout(struct engine *engine);
 void engine_checkin(struct engine *engine, struct engine_handle *handle);
 /* Frees a checked-out handle instead of giving it back. */
-void engine_discard(struct engine_handle *handle);
+void engine_discard(struct engine *engine, struct engine_handle *handle);
 
 /* Runs the handle's transfer to its end and returns its libcurl code. */
 CURLcode engine_run(struct engine *engine, struct engine_handle *handle);

@@ -6,6 +6,7 @@
 #include "gamegate.h"
 
 #include <openssl/crypto.h>
+#include <openssl/err.h>
 #include <openssl/evp.h>
 #include <pthread.h>
 #include <stdatomic.h>
@@ -49,8 +50,10 @@ bool session_game_scope(const char *api_key, char scope[SESSION_SCOPE_SIZE])
 {
     unsigned char digest[EVP_MAX_MD_SIZE];
     unsigned int len = 0;
-    if (!EVP_Digest(api_key, strlen(api_key), digest, &len, EVP_sha256(), NULL) || len < 16)
+    if (!EVP_Digest(api_key, strlen(api_key), digest, &len, EVP_sha256(), NULL) || len < 16) {
+        ERR_clear_error(); /* the queue would keep what a failed allocation left */
         return false;
+    }
     for (int i = 0; i < 16; i++)
         snprintf(scope + 2 * i, 3, "%02x", digest[i]);
     return true;
@@ -128,6 +131,26 @@ static void unlock_after_fork(void *object)
     pthread_rwlock_unlock(&((struct session_store *)object)->lock);
 }
 
+static bool init_lock(pthread_rwlock_t *lock)
+{
+    pthread_rwlockattr_t attr;
+    if (pthread_rwlockattr_init(&attr) != 0)
+        return false;
+    /* Logins must not wait behind an endless stream of lookups. */
+    pthread_rwlockattr_setkind_np(&attr, PTHREAD_RWLOCK_PREFER_WRITER_NONRECURSIVE_NP);
+    bool ok = pthread_rwlock_init(lock, &attr) == 0;
+    pthread_rwlockattr_destroy(&attr);
+    return ok;
+}
+
+/* A reader/writer lock counts the readers and writers that wait for it; the
+ * parent's waiters are not in the child, whose copy would wait for them
+ * forever: the child starts the lock anew (it is the only thread). */
+static void renew_lock_in_child(void *object)
+{
+    init_lock(&((struct session_store *)object)->lock);
+}
+
 struct session_store *session_store_new(void)
 {
     struct session_store *store = calloc(1, sizeof *store);
@@ -135,17 +158,10 @@ struct session_store *session_store_new(void)
         return NULL;
     store->bucket_count = INITIAL_BUCKETS;
     store->buckets = calloc(store->bucket_count, sizeof *store->buckets);
-    pthread_rwlockattr_t attr;
-    bool attr_ok = pthread_rwlockattr_init(&attr) == 0;
-    /* Logins must not wait behind an endless stream of lookups. */
-    if (attr_ok)
-        pthread_rwlockattr_setkind_np(&attr, PTHREAD_RWLOCK_PREFER_WRITER_NONRECURSIVE_NP);
-    bool lock_ok = attr_ok && pthread_rwlock_init(&store->lock, &attr) == 0;
-    if (attr_ok)
-        pthread_rwlockattr_destroy(&attr);
+    bool lock_ok = init_lock(&store->lock);
     store->fork = (struct fork_watch){.rank = FORK_RANK_STORE, .object = store,
                                       .prepare = lock_for_fork, .parent = unlock_after_fork,
-                                      .child = unlock_after_fork};
+                                      .child = renew_lock_in_child};
     if (!store->buckets || !lock_ok || fork_watch_add(&store->fork) != 0) {
         if (lock_ok)
             pthread_rwlock_destroy(&store->lock);

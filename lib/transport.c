@@ -282,7 +282,7 @@ static struct engine_handle *handle_for(struct engine *engine, const struct opti
         code = configure_all(handle->easy, options, &ignored);
     strbuf_release(&ignored);
     if (code != GG_OK) {
-        engine_discard(handle); /* half-configured: not fit for the pool */
+        engine_discard(engine, handle); /* half-configured: not fit for the pool */
         strbuf_adds(msg, "out of memory while preparing the request");
         return NULL;
     }

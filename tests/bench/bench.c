@@ -104,31 +104,63 @@ static void end_to_end(void)
     gg_client_free(client);
 }
 
-static void store_memory(void)
+/* Fills a store with logins and times lookups of random ones among them:
+ * the cost should not grow with the size (a table that grows, short
+ * chains), and memory per login is what a capacity costs. */
+static double store_lookup_us(int logins, long *bytes_each)
 {
-    const int logins = 100000;
     struct session_store *store = session_store_new();
     session_store_set_capacity(store, (size_t)logins);
+    char scope[SESSION_SCOPE_SIZE];
+    session_game_scope("748e63d7-c48c-418c-aa25-80456de2b98c", scope);
     long before = rss_kib();
     char id[16];
     struct session_data data = {
-        .user_id = id, .username = "LordSmatchington",
+        .user_id = id, .username = "LordSmatchington", .site = scope,
         .token = "9f2c6a1d4e8b7c3a5f0e1d2c3b4a59687766554433221100ffeeddccbbaa9988"};
     for (int i = 0; i < logins; i++) {
         snprintf(id, sizeof id, "%d", i);
         session_remember(store, "kongregate", &data);
     }
-    long after = rss_kib();
-    printf("bench: session store: %d Kongregate logins in %ld KiB, about %ld bytes each\n",
-           logins, after - before, (after - before) * 1024 / logins);
+    *bytes_each = (rss_kib() - before) * 1024 / logins;
+    const int lookups = 1000000;
+    unsigned seed = 12345;
+    int missing = 0;
+    double start = now_s();
+    for (int i = 0; i < lookups; i++) {
+        snprintf(id, sizeof id, "%d", (int)(rand_r(&seed) % (unsigned)logins));
+        struct session_data out;
+        if (session_find(store, "kongregate", scope, id, &out))
+            session_data_clear(&out);
+        else
+            missing++;
+    }
+    double us = (now_s() - start) * 1e6 / lookups;
     session_store_release(store);
+    if (missing)
+        printf("bench: session store: %d of %d lookups missed\n", missing, lookups);
+    return us;
+}
+
+static void store_scaling(void)
+{
+    const int sizes[] = {10000, 100000, 1000000};
+    double first = 0;
+    for (size_t i = 0; i < sizeof sizes / sizeof *sizes; i++) {
+        long bytes = 0;
+        double us = store_lookup_us(sizes[i], &bytes);
+        if (i == 0)
+            first = us;
+        printf("bench: session store of %7d logins: lookup %.3f us (%.2fx the 10k cost), "
+               "about %ld bytes per login\n", sizes[i], us, us / first, bytes);
+    }
 }
 
 int main(void)
 {
     in_process();
     end_to_end();
-    store_memory();
+    store_scaling();
     sandbox_release();
     return 0;
 }

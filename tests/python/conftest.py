@@ -5,6 +5,7 @@ import json
 import os
 import subprocess
 import sys
+import time
 import urllib.request
 
 import pytest
@@ -24,6 +25,19 @@ class Sandbox:
     def control(self, path):
         with urllib.request.urlopen(self.url + path, data=b"", timeout=30) as response:
             assert response.status == 200
+
+    def stats(self):
+        """connections accepted (this request's own included), requests
+        answered, requests held at the barrier now."""
+        with urllib.request.urlopen(self.url + "/_sandbox/stats", timeout=30) as response:
+            return json.loads(response.read())
+
+    def wait_until_held(self, count, tries=6000):
+        for _ in range(tries):
+            if self.stats()["held"] >= count:
+                return True
+            time.sleep(0.01)
+        return False
 
     def fault(self, kind, count=1):
         self.control("/_sandbox/fault?kind=%s&count=%d" % (kind, count))

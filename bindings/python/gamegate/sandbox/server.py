@@ -4,7 +4,8 @@ body; routes of both back ends; JSONP; and controls for tests and users:
   POST /_sandbox/fault?kind=K&count=N[&path=P]  the next N service requests (to path P)
                                             get fault K (see faults.py)
   POST /_sandbox/barrier?parties=N&timeout=S  hold the next N requests until all arrive
-  GET  /_sandbox/stats      connections accepted and service requests answered
+  GET  /_sandbox/stats      connections accepted, service requests answered, and
+                            requests held at the barrier now
   POST /_sandbox/purchase  (api_key, buyer_id, callback_url[, recipient_id, order_info,
                             forge=1]) play Kongregate's side of a purchase toward a game
 """
@@ -65,6 +66,7 @@ class Barrier:
         self.barrier = None
         self.remaining = 0
         self.timeout = 0
+        self.held = 0  # requests waiting at the barrier now
 
     def arm(self, parties, timeout):
         with self.lock:
@@ -77,12 +79,16 @@ class Barrier:
             if self.remaining <= 0:
                 return True
             self.remaining -= 1
+            self.held += 1
             barrier, timeout = self.barrier, self.timeout
         try:
             barrier.wait(timeout)
             return True
         except threading.BrokenBarrierError:
             return False
+        finally:
+            with self.lock:
+                self.held -= 1
 
 
 class Handler(BaseHTTPRequestHandler):
@@ -184,7 +190,8 @@ class Handler(BaseHTTPRequestHandler):
         if path == "/_sandbox/stats":
             with self.server.stats_lock:
                 return self.reply(200, {"success": True, "connections": self.server.connections,
-                                        "requests": self.server.requests})
+                                        "requests": self.server.requests,
+                                        "held": self.server.barrier.held})
         if path == "/_sandbox/purchase":
             status, body = portal.purchase(self.server.state, params)
             return self.reply(status, body)
