@@ -26,7 +26,7 @@ struct session_data {
 
 /* A game's scope: a digest of its api_key, so that the store holds no key
  * and two games' logins never meet. */
-#define SESSION_SCOPE_SIZE 33
+#define SESSION_SCOPE_SIZE 17
 bool session_game_scope(const char *api_key, char scope[SESSION_SCOPE_SIZE]);
 
 struct session_store;
