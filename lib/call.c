@@ -236,7 +236,10 @@ static int send_with_retries(struct call *call, struct strbuf *msg)
     return code;
 }
 
-/* The call's own secrets, before anything is logged, and the client's keys. */
+/* What must not come back in any message, log line or failed body: the
+ * call's secrets and the client's keys, then the statistic names the caller
+ * chose (free text, where a token slipped out of place would stand, and
+ * which a service quotes back: "Unknown statistic <name>"). */
 static void collect_secrets(struct call *call)
 {
     for (size_t i = 0; i < call->req.secret_count; i++)
@@ -245,6 +248,8 @@ static void collect_secrets(struct call *call)
         call->secret_count += options_secrets(&call->config->options,
                                               call->secrets + call->secret_count,
                                               MESSAGE_MAX_SECRETS - call->secret_count);
+    for (size_t i = 0; i < call->req.extra_count && call->secret_count < MESSAGE_MAX_SECRETS; i++)
+        call->secrets[call->secret_count++] = call->req.extra_names[i];
 }
 
 static void finish(struct call *call, int code, const struct strbuf *msg)

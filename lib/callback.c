@@ -88,7 +88,10 @@ static int verify_signed(const char *request, const char *key, json_t **payload,
     const char *encoded = dot + 1;
     size_t encoded_len = strlen(encoded);
     if (!is_b64url(request, signature_len) || !is_b64url(encoded, encoded_len)) {
-        *why = "malformed signed_request: not base64url";
+        *why = strpbrk(request, "+/=")
+                   ? "malformed signed_request: it is in base64 with '+', '/' or '=' padding; "
+                     "Kongregate signs in base64url ('-', '_') without padding"
+                   : "malformed signed_request: not base64url";
         return GG_ESIGNATURE;
     }
     /* The HMAC is over the encoded payload text, and is checked before any
@@ -151,11 +154,14 @@ static void wipe_curl_string(char *text, size_t len)
 }
 
 /* application/x-www-form-urlencoded into a JSON object of strings. NULL with
- * *code GG_ENOMEM, or GG_ESIGNATURE when a field decodes to text with a NUL
- * (%00) or that is not UTF-8: such a field cannot be compared as sent, and
- * dropping or cutting it could turn a forged api_key into a good one. */
-static json_t *parse_form(const char *body, int *code)
+ * *code GG_ENOMEM, or GG_ESIGNATURE and why when a field's name or value
+ * decodes to text with a NUL (%00) or that is not UTF-8 (such a field cannot
+ * be compared as sent, and dropping or cutting it could turn a forged
+ * api_key into a good one), or when a field comes twice (web frameworks read
+ * the first, so the one verified could differ from the one the game uses). */
+static json_t *parse_form(const char *body, int *code, const char **why)
 {
+    *why = "a form field holds NUL (%00) or is not UTF-8";
     json_t *fields = json_object();
     *code = fields ? GG_OK : GG_ENOMEM;
     for (const char *field = body; *code == GG_OK && *field;) {
@@ -174,16 +180,21 @@ static json_t *parse_form(const char *body, int *code)
         size_t name_len, value_len;
         char *name = unescape(copy, &name_len);
         char *value = unescape(eq ? eq + 1 : "", &value_len);
-        json_t *text = NULL;
+        json_t *text = NULL, *checked_name = NULL;
         if (!name || !value)
             *code = GG_ENOMEM;
         else if (strlen(name) != name_len || strlen(value) != value_len)
             *code = GG_ESIGNATURE;
-        else if (*name && !(text = json_safe_string(value, code)))
+        else if (*name && (!(checked_name = json_safe_string(name, code)) ||
+                           !(text = json_safe_string(value, code))))
             *code = *code == GG_EINVAL ? GG_ESIGNATURE : *code;
-        else if (text && json_object_set(fields, name, text) != 0)
+        else if (text && json_object_get(fields, name)) {
+            *code = GG_ESIGNATURE;
+            *why = "a form field is given twice";
+        } else if (text && json_object_set(fields, name, text) != 0)
             *code = GG_ENOMEM;
         json_decref(text);
+        json_decref(checked_name);
         wipe_curl_string(name, name_len);
         wipe_curl_string(value, value_len);
         OPENSSL_cleanse(copy, len);
@@ -252,6 +263,19 @@ static int finish(gg_client *client, struct gg_result *result, int code, const c
     return result_hand_out(result, out);
 }
 
+/* A bare signed_request rather than a form: no field has a value, since an
+ * '=' is only ever padding at the end of a part (which verify_signed then
+ * explains). */
+static bool is_raw_signed_request(const char *body)
+{
+    if (strchr(body, '&'))
+        return false;
+    for (const char *eq = strchr(body, '='); eq; eq = strchr(eq + 1, '='))
+        if (eq[1] != '=' && eq[1] != '.' && eq[1] != '\0')
+            return false;
+    return true;
+}
+
 /* store: where an invalidate_user_inventory's new token goes, or NULL. */
 static int verify(gg_client *client, struct session_store *store, struct gg_result *result,
                   const char *body, size_t body_len, const char *key, gg_result **out)
@@ -272,14 +296,13 @@ static int verify(gg_client *client, struct session_store *store, struct gg_resu
         return finish(client, result, GG_ENOMEM, "out of memory", key, out);
     const char *why = "out of memory";
     int code;
-    if (!strchr(text, '=')) {
+    if (is_raw_signed_request(text)) {
         code = verify_signed(text, key, &result->body, &why);
     } else {
-        json_t *fields = parse_form(text, &code);
+        json_t *fields = parse_form(text, &code, &why);
         const char *signed_request = json_string_value(json_object_get(fields, "signed_request"));
         if (!fields)
-            why = code == GG_ENOMEM ? "out of memory"
-                                    : "a form field holds NUL (%00) or is not UTF-8";
+            why = code == GG_ENOMEM ? "out of memory" : why;
         else if (signed_request)
             code = verify_signed(signed_request, key, &result->body, &why);
         else if ((code = verify_plain(store, fields, key, &why)) == GG_OK)

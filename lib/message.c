@@ -21,21 +21,53 @@ static char *redact_one(const char *text, const char *secret)
     return strbuf_take(&out);
 }
 
-/* Replaces every occurrence of secret and of its percent-encoded forms. */
-static char *redact_forms(char *text, const char *secret)
+/* A copy whose percent-escapes have lower-case hex digits (%2f): RFC 3986
+ * lets a server write either case. */
+static char *lower_escapes(const char *escaped)
 {
-    char *escaped = curl_easy_escape(NULL, secret, 0);
-    if (!escaped) {
-        free(text);
-        return NULL;
+    char *lower = strdup(escaped);
+    for (char *at = lower; at && (at = strchr(at, '%')) && at[1] && at[2]; at += 3) {
+        for (int i = 1; i <= 2; i++)
+            if (at[i] >= 'A' && at[i] <= 'F')
+                at[i] = (char)(at[i] - 'A' + 'a');
     }
-    char *plus = strdup(escaped); /* form encoding writes a space as '+' */
+    return lower;
+}
+
+/* A copy in form encoding, which writes a space as '+'. */
+static char *plus_for_space(const char *escaped)
+{
+    char *plus = strdup(escaped);
     for (char *at = plus; at && (at = strstr(at, "%20"));) {
         *at = '+';
         memmove(at + 1, at + 3, strlen(at + 3) + 1);
     }
-    const char *forms[] = {secret, escaped, plus};
-    for (size_t i = 0; text && i < 3; i++) {
+    return plus;
+}
+
+static void wipe_free(char *text)
+{
+    if (text) {
+        OPENSSL_cleanse(text, strlen(text));
+        free(text);
+    }
+}
+
+/* Replaces every occurrence of secret and of its percent-encoded forms,
+ * either case of hex digits, with '+' or %20 for a space. */
+static char *redact_forms(char *text, const char *secret)
+{
+    char *escaped = curl_easy_escape(NULL, secret, 0);
+    char *upper = escaped ? strdup(escaped) : NULL;
+    if (escaped) {
+        OPENSSL_cleanse(escaped, strlen(escaped));
+        curl_free(escaped);
+    }
+    char *forms[] = {(char *)secret, upper, upper ? plus_for_space(upper) : NULL,
+                     upper ? lower_escapes(upper) : NULL, NULL};
+    forms[4] = forms[3] ? plus_for_space(forms[3]) : NULL;
+    size_t count = sizeof forms / sizeof *forms;
+    for (size_t i = 0; text && i < count; i++) {
         if (!forms[i]) {
             free(text);
             text = NULL;
@@ -45,11 +77,8 @@ static char *redact_forms(char *text, const char *secret)
             text = next;
         }
     }
-    OPENSSL_cleanse(escaped, strlen(escaped));
-    curl_free(escaped);
-    if (plus)
-        OPENSSL_cleanse(plus, strlen(plus));
-    free(plus);
+    for (size_t i = 1; i < count; i++)
+        wipe_free(forms[i]);
     return text;
 }
 
@@ -74,6 +103,30 @@ char *message_redact(const char *text, const char *const *secrets, size_t secret
     return clean;
 }
 
+/* Replaces what a log reader could take for a line break or a terminal
+ * command: C0 controls and DEL, C1 controls (U+0080..U+009F, NEL among
+ * them) and U+2028/U+2029, each by one '?'. */
+static void replace_line_breakers(char *text)
+{
+    unsigned char *in = (unsigned char *)text, *out = in;
+    while (*in) {
+        size_t drop = 0;
+        if (*in < 0x20 || *in == 0x7f)
+            drop = 1;
+        else if (in[0] == 0xC2 && in[1] >= 0x80 && in[1] <= 0x9F)
+            drop = 2;
+        else if (in[0] == 0xE2 && in[1] == 0x80 && (in[2] == 0xA8 || in[2] == 0xA9))
+            drop = 3;
+        if (drop) {
+            *out++ = '?';
+            in += drop;
+        } else {
+            *out++ = *in++;
+        }
+    }
+    *out = '\0';
+}
+
 char *message_clean(const char *text, const char *const *secrets, size_t secret_count)
 {
     char *clean = message_redact(text, secrets, secret_count);
@@ -87,9 +140,7 @@ char *message_clean(const char *text, const char *const *secrets, size_t secret_
             len--;
         clean[len] = '\0';
     }
-    for (char *c = clean; *c; c++)
-        if ((unsigned char)*c < 0x20 || *c == 0x7f)
-            *c = '?';
+    replace_line_breakers(clean);
     return clean;
 }
 

@@ -11,8 +11,9 @@
 /* Shorter "secrets" (test dummies like "t") are left alone: redacting every
  * 't' would garble the message and protect nothing. */
 #define MESSAGE_MIN_SECRET_BYTES 4
-/* More than any endpoint has secret parameters, plus the client's keys. */
-#define MESSAGE_MAX_SECRETS 64
+/* More than any endpoint has secret parameters and statistic names
+ * (REQUEST_MAX_EXTRAS), plus the client's keys. */
+#define MESSAGE_MAX_SECRETS 128
 
 /* A cleaned copy of text: every occurrence of a secret of at least
  * MESSAGE_MIN_SECRET_BYTES (the first

@@ -13,6 +13,7 @@
 enum option_kind {
     KIND_TEXT,   /* any text without CR or LF */
     KIND_URL,    /* an absolute http(s) URL; a trailing '/' is dropped */
+    KIND_PROXY,  /* "" (none), or a proxy URL libcurl can use */
     KIND_NUMBER, /* a whole decimal number >= 0 */
     KIND_CHOICE  /* one of the spec's choices */
 };
@@ -46,7 +47,7 @@ static const struct option_spec specs[OPT_COUNT] = {
     [OPT_CA_FILE] = {.name = "ca_file", .kind = KIND_TEXT},
     /* "" rather than NULL: libcurl would otherwise obey http_proxy from the
      * environment, sending keys through a proxy nobody configured here. */
-    [OPT_PROXY] = {.name = "proxy", .kind = KIND_TEXT, .fallback = ""},
+    [OPT_PROXY] = {.name = "proxy", .kind = KIND_PROXY, .fallback = ""},
     [OPT_USER_AGENT] =
         {.name = "user_agent", .kind = KIND_TEXT, .fallback = "gamegate/" GG_VERSION_TEXT},
     [OPT_LOCAL_ADDRESS] = {.name = "local_address", .kind = KIND_TEXT},
@@ -110,6 +111,10 @@ size_t options_secrets(const struct options *options, const char **out, size_t m
     for (int id = OPT_NONE + 1; id < OPT_COUNT && count < max; id++)
         if (specs[id].secret && options->values[id])
             out[count++] = options->values[id];
+    if (options->proxy_user && count < max)
+        out[count++] = options->proxy_user;
+    if (options->proxy_password && count < max)
+        out[count++] = options->proxy_password;
     return count;
 }
 
@@ -167,6 +172,56 @@ static bool is_http_url(const char *text)
     return ok;
 }
 
+/* Proxy schemes libcurl speaks; with none, libcurl takes http. */
+static const char *const proxy_schemes = "http|https|socks4|socks4a|socks5|socks5h";
+
+/* A proxy URL libcurl can use, checked when set rather than refused by
+ * libcurl on every call (whose message would quote it, password and all).
+ * On success user and password are set to decoded copies (or NULL);
+ * GG_EINVAL or GG_ENOMEM otherwise. */
+static int parse_proxy(const char *text, char **user, char **password)
+{
+    *user = *password = NULL;
+    const char *scheme_end = strstr(text, "://");
+    char scheme[16] = "";
+    if (scheme_end && (size_t)(scheme_end - text) < sizeof scheme)
+        memcpy(scheme, text, (size_t)(scheme_end - text));
+    if (scheme_end && !choice_number(proxy_schemes, scheme))
+        return GG_EINVAL;
+    for (const char *c = text; *c; c++)
+        if ((unsigned char)*c <= 0x20 || (unsigned char)*c >= 0x7f)
+            return GG_EINVAL;
+    CURLU *url = curl_url();
+    if (!url)
+        return GG_ENOMEM;
+    char *host = NULL, *given_user = NULL, *given_password = NULL;
+    CURLUcode rc = curl_url_set(url, CURLUPART_URL, text,
+                                CURLU_NON_SUPPORT_SCHEME | (scheme_end ? 0 : CURLU_GUESS_SCHEME));
+    int code = rc == CURLUE_OUT_OF_MEMORY ? GG_ENOMEM : rc != CURLUE_OK ? GG_EINVAL : GG_OK;
+    if (code == GG_OK) {
+        rc = curl_url_get(url, CURLUPART_HOST, &host, 0);
+        code = rc == CURLUE_OUT_OF_MEMORY ? GG_ENOMEM : rc != CURLUE_OK || !*host ? GG_EINVAL
+                                                                                 : GG_OK;
+    }
+    if (code == GG_OK &&
+        (curl_url_get(url, CURLUPART_USER, &given_user, CURLU_URLDECODE) == CURLUE_OUT_OF_MEMORY ||
+         curl_url_get(url, CURLUPART_PASSWORD, &given_password, CURLU_URLDECODE) ==
+             CURLUE_OUT_OF_MEMORY))
+        code = GG_ENOMEM;
+    if (code == GG_OK && ((given_user && !(*user = strdup(given_user))) ||
+                          (given_password && !(*password = strdup(given_password)))))
+        code = GG_ENOMEM;
+    if (given_user)
+        OPENSSL_cleanse(given_user, strlen(given_user));
+    if (given_password)
+        OPENSSL_cleanse(given_password, strlen(given_password));
+    curl_free(host);
+    curl_free(given_user);
+    curl_free(given_password);
+    curl_url_cleanup(url);
+    return code;
+}
+
 static void free_value(char *value)
 {
     if (value) {
@@ -179,7 +234,7 @@ int options_set(struct options *options, enum option_id id, const char *value,
                 struct strbuf *msg)
 {
     const struct option_spec *spec = &specs[id];
-    char *copy = NULL;
+    char *copy = NULL, *user = NULL, *password = NULL;
     if (value) {
         if (strpbrk(value, "\r\n")) {
             strbuf_addf(msg, "option '%s' must not contain CR or LF", spec->name);
@@ -194,6 +249,17 @@ int options_set(struct options *options, enum option_id id, const char *value,
             strbuf_addf(msg, "option '%s' takes one of %s", spec->name, spec->choices);
             return GG_EINVAL;
         }
+        int parsed = spec->kind == KIND_PROXY && *value ? parse_proxy(value, &user, &password)
+                                                        : GG_OK;
+        if (parsed == GG_ENOMEM) {
+            strbuf_adds(msg, "out of memory");
+            return GG_ENOMEM;
+        }
+        if (parsed != GG_OK) {
+            strbuf_addf(msg, "option '%s' takes a proxy URL (%s, or none: host:port), in "
+                             "printable ASCII", spec->name, proxy_schemes);
+            return GG_EINVAL;
+        }
         if (spec->kind == KIND_URL && !is_http_url(value)) {
             strbuf_addf(msg, "option '%s' takes an http:// or https:// URL in printable "
                              "ASCII (percent-encode the rest), without query or fragment",
@@ -202,6 +268,8 @@ int options_set(struct options *options, enum option_id id, const char *value,
         }
         copy = strdup(value);
         if (!copy) {
+            free_value(user);
+            free_value(password);
             strbuf_adds(msg, "out of memory");
             return GG_ENOMEM;
         }
@@ -210,6 +278,12 @@ int options_set(struct options *options, enum option_id id, const char *value,
             while (len > 0 && copy[len - 1] == '/')
                 copy[--len] = '\0';
         }
+    }
+    if (spec->kind == KIND_PROXY) {
+        free_value(options->proxy_user);
+        free_value(options->proxy_password);
+        options->proxy_user = user;
+        options->proxy_password = password;
     }
     free_value(options->values[id]);
     options->values[id] = copy;
@@ -223,22 +297,28 @@ char *options_copy_set(const struct options *options, enum option_id id, bool *f
     return copy;
 }
 
+static bool copy_value(char **to, const char *from)
+{
+    *to = from ? strdup(from) : NULL;
+    return !from || *to;
+}
+
 bool options_copy(struct options *to, const struct options *from)
 {
-    for (int id = 0; id < OPT_COUNT; id++) {
-        to->values[id] = from->values[id] ? strdup(from->values[id]) : NULL;
-        if (from->values[id] && !to->values[id]) {
-            options_clear(to);
-            return false;
-        }
-    }
-    return true;
+    bool ok = copy_value(&to->proxy_user, from->proxy_user) &&
+              copy_value(&to->proxy_password, from->proxy_password);
+    for (int id = 0; ok && id < OPT_COUNT; id++)
+        ok = copy_value(&to->values[id], from->values[id]);
+    if (!ok)
+        options_clear(to);
+    return ok;
 }
 
 void options_clear(struct options *options)
 {
-    for (int id = 0; id < OPT_COUNT; id++) {
+    for (int id = 0; id < OPT_COUNT; id++)
         free_value(options->values[id]);
-        options->values[id] = NULL;
-    }
+    free_value(options->proxy_user);
+    free_value(options->proxy_password);
+    *options = (struct options){0};
 }

@@ -37,6 +37,9 @@ enum option_id {
 
 struct options {
     char *values[OPT_COUNT]; /* NULL: the option's default */
+    /* The proxy URL's user name and password, decoded: secrets within a
+     * value that is not one as a whole. */
+    char *proxy_user, *proxy_password;
 };
 
 /* OPT_NONE if no option has this name. */
@@ -50,8 +53,8 @@ const char *options_get(const struct options *options, enum option_id id);
 int options_log_level(const struct options *options);
 /* The value in force as a number, for options that hold one. */
 long long options_get_number(const struct options *options, enum option_id id);
-/* Stores the values of the options that hold keys into out (at most max);
- * returns how many. */
+/* Stores the values of the options that hold keys, and the proxy's user
+ * name and password, into out (at most max); returns how many. */
 size_t options_secrets(const struct options *options, const char **out, size_t max);
 /* Validates and stores a copy of value (NULL restores the default). On
  * failure returns a GG_E* code and says why in msg, never quoting the value. */

@@ -3,6 +3,7 @@
 #include "gamegate.h"
 #include "message.h"
 
+#include <openssl/crypto.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -144,6 +145,7 @@ static const char *cached_text(gg_result *result, const json_t *node, const char
     if (!text)
         return NULL;
     json_t *entry = json_string(text);
+    OPENSSL_cleanse(text, strlen(text));
     free(text);
     if (!entry || json_object_set_new(result->texts, key, entry) != 0)
         return NULL;
@@ -190,12 +192,35 @@ GG_EXTERN const char *gg_result_json(const gg_result *result)
     return text;
 }
 
+/* jansson frees strings without wiping them, and a body may hold a token.
+ * Keys of objects are left: services put no secret in a name. */
+static void wipe_strings(json_t *node)
+{
+    if (json_is_string(node)) {
+        OPENSSL_cleanse((char *)json_string_value(node), json_string_length(node));
+    } else if (json_is_object(node)) {
+        const char *key;
+        json_t *value;
+        json_object_foreach(node, key, value)
+            wipe_strings(value);
+    } else if (json_is_array(node)) {
+        size_t i;
+        json_t *value;
+        json_array_foreach(node, i, value)
+            wipe_strings(value);
+    }
+}
+
 GG_EXTERN void gg_result_free(gg_result *result)
 {
     if (!result)
         return;
     free(result->message);
     json_decref(result->body);
+    wipe_strings(result->body);
+    wipe_strings(result->texts);
+    if (result->json_text)
+        OPENSSL_cleanse(result->json_text, strlen(result->json_text));
     free(result->json_text);
     json_decref(result->texts);
     pthread_mutex_destroy(&result->cache_lock);

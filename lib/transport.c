@@ -2,6 +2,7 @@
 #include "transport.h"
 
 #include "gamegate.h"
+#include "wiping_alloc.h"
 
 #include <arpa/inet.h>
 #include <pthread.h>
@@ -30,7 +31,7 @@ static const char *default_ca_file, *default_ca_path;
 
 static void curl_init_once(void)
 {
-    curl_init_result = curl_global_init(CURL_GLOBAL_DEFAULT);
+    curl_init_result = wiping_alloc_install() == 0 ? CURLE_OK : CURLE_FAILED_INIT;
     CURL *probe = curl_init_result == CURLE_OK ? curl_easy_init() : NULL;
     if (!probe) {
         curl_init_result = CURLE_OUT_OF_MEMORY;
@@ -258,9 +259,9 @@ static int code_for_curl_error(CURLcode rc)
     case CURLE_USE_SSL_FAILED:
         return GG_ETLS;
     case CURLE_URL_MALFORMAT:
-    case CURLE_UNSUPPORTED_PROTOCOL:
         return GG_EINVAL;
-    default:
+    default: /* UNSUPPORTED_PROTOCOL included: URLs are checked when set, so
+              * at this point it is a reply that is not HTTP */
         return GG_ENETWORK;
     }
 }
@@ -329,8 +330,15 @@ int transport_perform(struct engine *engine, const struct options *options,
     if (rc == CURLE_OK && !post)
         rc = curl_easy_setopt(curl, CURLOPT_HTTPGET, 1L);
     bool prepared = rc == CURLE_OK;
+    unsigned long failures_before = wiping_alloc_failures();
     if (prepared)
         rc = engine_run(engine, handle);
+    /* libcurl says "out of memory" also for a header line or a header block
+     * larger than it accepts: that is the server's doing when no allocation
+     * failed meanwhile (which can be known when libcurl allocates through
+     * gamegate). */
+    bool oversized_headers = rc == CURLE_OUT_OF_MEMORY && wiping_alloc_in_curl() &&
+                             wiping_alloc_failures() == failures_before;
     curl_off_t retry_after = 0, elapsed_us = 0;
     curl_easy_getinfo(curl, CURLINFO_RESPONSE_CODE, &facts->http_status);
     curl_easy_getinfo(curl, CURLINFO_TOTAL_TIME_T, &elapsed_us);
@@ -369,6 +377,11 @@ int transport_perform(struct engine *engine, const struct options *options,
         strbuf_addf(msg, "response larger than max_response_bytes (%lld bytes)",
                     (long long)attempt.max_body);
         return GG_EPROTOCOL;
+    }
+    if (oversized_headers) {
+        strbuf_adds(msg, "transfer failed: the response's headers are larger than libcurl "
+                         "accepts");
+        return GG_ENETWORK;
     }
     int code = code_for_curl_error(rc);
     if (rc == CURLE_COULDNT_RESOLVE_HOST && host_is_numeric(url))

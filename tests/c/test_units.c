@@ -310,6 +310,19 @@ static void test_message_cleaning(void)
     clean = message_clean(long_text, NULL, 0);
     CHECK_INT(strlen(clean), MESSAGE_MAX_BYTES - 1);
     free(clean);
+
+    /* A server may echo a secret percent-encoded in either case of hex. */
+    const char *key[] = {"k/y+z w"};
+    clean = message_clean("a k%2Fy%2Bz%20w b k%2fy%2bz+w c k%2fy%2bz%20w d", key, 1);
+    CHECK_STR(clean, "a [redacted] b [redacted] c [redacted] d");
+    free(clean);
+
+    /* Nothing a log reader takes for a line break survives: C1 controls
+     * (NEL U+0085, CSI U+009B) and the line and paragraph separators. */
+    clean = message_clean("1\xc2\x85" "2\xc2\x9b" "3\xe2\x80\xa8" "4\xe2\x80\xa9" "5 \xc2\xa0\xe2\x80\xa6",
+                          NULL, 0);
+    CHECK_STR(clean, "1?2?3?4?5 \xc2\xa0\xe2\x80\xa6"); /* NBSP and the ellipsis stay */
+    free(clean);
 }
 
 static json_t *parse(const char *body, bool unwrap, int *code)

@@ -8,28 +8,49 @@ import urllib.parse
 import weakref
 
 from ._native import ffi, lib, text
-from .endpoints import SERVICES
+from .endpoints import ENDPOINTS, SERVICES
 from .errors import OUTCOMES, InvalidArgument, NotFound, OutOfMemory, error_for
 
 LOG_LEVELS = {lib.GG_LOG_ERROR: logging.ERROR, lib.GG_LOG_WARNING: logging.WARNING,
               lib.GG_LOG_INFO: logging.INFO, lib.GG_LOG_DEBUG: logging.DEBUG}
 
 
-def _encode(name, value):
-    """A parameter or option value as the C string the library takes."""
+# The parameter names of the endpoint table: only these are ever quoted in a
+# message, since a caller's own name could be a key slipped out of place.
+_KNOWN_NAMES = frozenset(p.name for e in ENDPOINTS for p in e.params)
+
+
+def _encode(what, value):
+    """A parameter or option value as the C string the library takes. what
+    names it in messages and never holds the caller's words; the value is
+    never quoted, not even inside a chained exception."""
     if isinstance(value, bool):
         value = "true" if value else "false"
     elif isinstance(value, int):
         value = str(value)
-    elif isinstance(value, bytes):
-        value = value.decode("utf-8")
-    elif not isinstance(value, str):
+    elif not isinstance(value, (str, bytes)):
         raise InvalidArgument("%s must be a str, int or bool, not %s"
-                              % (name, type(value).__name__), code=lib.GG_EINVAL)
+                              % (what, type(value).__name__), code=lib.GG_EINVAL)
+    data, utf8 = value, True
+    try:
+        if isinstance(value, str):
+            data = value.encode("utf-8")
+        else:
+            value.decode("utf-8")
+    except UnicodeError:
+        utf8 = False
+    # Raised outside the except block, so that no UnicodeError, whose args
+    # hold the whole value, rides along as the context.
+    if not utf8:
+        raise InvalidArgument("%s is not valid UTF-8 text" % what, code=lib.GG_EINVAL)
     # C strings end at NUL: "admin\0x" would silently become "admin".
-    if "\0" in value:
-        raise InvalidArgument("%s contains a NUL character" % name, code=lib.GG_EINVAL)
-    return value.encode("utf-8")
+    if b"\0" in data:
+        raise InvalidArgument("%s contains a NUL character" % what, code=lib.GG_EINVAL)
+    return data
+
+
+def _param_label(name, position):
+    return "parameter %r" % name if name in _KNOWN_NAMES else "parameter #%d" % position
 
 
 def _c_string(name, value):
@@ -79,10 +100,10 @@ def _form_body(form):
             form = form["signed_request"]
         else:
             form = urllib.parse.urlencode({k: v for k, v in form.items()})
-    if isinstance(form, str):
-        form = form.encode("utf-8")
-    if not isinstance(form, bytes):
+    if not isinstance(form, (str, bytes)):
         raise InvalidArgument("a callback is a dict, str or bytes", code=lib.GG_EINVAL)
+    if isinstance(form, str):
+        form = _encode("the callback body", form)
     return form
 
 
@@ -258,8 +279,8 @@ class Client:
     def set(self, option, value):
         """Sets an option by name (None restores its default). Calls already in
         flight finish with the options they started with."""
-        raw = ffi.NULL if value is None else _encode("option %r" % option, value)
-        name = _encode("option name", option)
+        raw = ffi.NULL if value is None else _encode("an option's value", value)
+        name = _encode("an option's name", option)
         ptr = self._enter()
         try:
             code = lib.gg_client_set(ptr, name, raw)
@@ -273,10 +294,10 @@ class Client:
         Parameters that are None are left out; a trailing underscore is dropped
         from a name (as_= for the KickApps site id)."""
         pairs = []
-        for name, value in params.items():
+        for position, (name, value) in enumerate(params.items(), 1):
             if value is not None:
                 name = name[:-1] if name.endswith("_") else name
-                pairs += [("parameter name", name), ("parameter %r" % name, value)]
+                pairs += [("a parameter's name", name), (_param_label(name, position), value)]
         array, keep = _string_array(pairs)
         name = _encode("endpoint", endpoint)
         out = ffi.new("gg_result **")

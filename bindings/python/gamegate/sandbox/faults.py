@@ -147,6 +147,32 @@ def redirect_loop(handler):
     send(handler, 302, b"", extra_headers=[("Location", handler.path)])
 
 
+def raw(handler, data):
+    """Bytes straight onto the socket, as a broken server or proxy sends them."""
+    handler.close_connection = True
+    try:
+        handler.wfile.write(data)
+        handler.wfile.flush()
+    except (BrokenPipeError, ConnectionResetError):
+        pass
+
+
+def giant_header(handler):
+    """A 200 KB header line: more than any client buffers for one header."""
+    raw(handler, b"HTTP/1.1 200 OK\r\nX-Filler: " + b"x" * 200000 +
+        b"\r\nContent-Length: 2\r\n\r\n{}")
+
+
+def no_status_line(handler):
+    """A body with no HTTP status line before it."""
+    raw(handler, b'{"success":true}\r\n\r\n')
+
+
+def bad_status(handler):
+    """A status line whose code is not a number."""
+    raw(handler, b"HTTP/1.1 2OO OK\r\nContent-Length: 16\r\n\r\n" + b'{"success":true}')
+
+
 def apply_then_drop(handler):
     """The request has been carried out (see APPLIED_FIRST); the answer never comes."""
     reset(handler)
@@ -156,7 +182,8 @@ KINDS = {f.__name__: f for f in (
     html, empty, wrong_shape, array, null, invalid_utf8, deep_nesting, http400, http500,
     echo500, http503,
     http503_soon, reset_before_body, reset_mid_body, truncated, gigabyte, slow, trickle,
-    redirect_other_host, redirect_loop, apply_then_drop)}
+    redirect_other_host, redirect_loop, apply_then_drop, giant_header, no_status_line,
+    bad_status)}
 # These run after the real handler has changed the sandbox's state.
 APPLIED_FIRST = {"apply_then_drop"}
 

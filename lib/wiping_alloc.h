@@ -1,0 +1,24 @@
+/* The allocator gamegate gives libcurl: every block is wiped when freed, so
+ * the copies libcurl makes of URLs and request bodies (which hold keys and
+ * tokens) do not outlive their use; and failed allocations are counted, so
+ * that a libcurl "out of memory" can be told from libcurl refusing what a
+ * server sent (it reports a giant header line with the same code).
+ * jansson's allocator is left alone: it is the whole process's, and blocks
+ * made before a switch would be freed by the wrong function after it. */
+#ifndef GG_WIPING_ALLOC_H
+#define GG_WIPING_ALLOC_H
+
+#include <stdbool.h>
+
+/* Initializes libcurl with this allocator, unless the process initialized
+ * libcurl before (then libcurl keeps its own, and nothing is wiped). 0 on
+ * success, -1 when libcurl could not be initialized. Once per process. */
+int wiping_alloc_install(void);
+
+/* Whether libcurl allocates through this allocator. */
+bool wiping_alloc_in_curl(void);
+
+/* How many allocations have failed so far, in any thread. */
+unsigned long wiping_alloc_failures(void);
+
+#endif
