@@ -77,6 +77,17 @@ enum gg_outcome {
                                    Reconcile (e.g. user_items) before sending it again */
 };
 
+/* What gg_result_type reports of the value at a path. */
+enum gg_type {
+    GG_TYPE_ABSENT = 0, /* nothing at that path */
+    GG_TYPE_NULL = 1,
+    GG_TYPE_BOOLEAN = 2,
+    GG_TYPE_NUMBER = 3,
+    GG_TYPE_STRING = 4,
+    GG_TYPE_ARRAY = 5,
+    GG_TYPE_OBJECT = 6
+};
+
 enum gg_log_level {
     GG_LOG_ERROR = 1,   /* a call that changes state ended with an unknown outcome */
     GG_LOG_WARNING = 2, /* a call failed, or is being retried */
@@ -160,12 +171,19 @@ GG_EXTERN int gg_result_outcome(const gg_result *result);
 GG_EXTERN int gg_result_attempts(const gg_result *result);
 
 /*
- * The value at a dotted path ("username", "items.0.name", "user_vars.level";
- * "" is the whole body). Strings read back as themselves; numbers, booleans,
- * null, objects and arrays as their JSON text. NULL if the path is absent.
- * Lives as long as the result.
+ * The value at a path: "" is the whole body; a path starting with '/' is a
+ * JSON Pointer (RFC 6901: "/items/0/name", "/a.b" for a member named "a.b",
+ * ~1 for '/' and ~0 for '~' within a name); any other path is dotted names
+ * ("username", "items.0.name", "user_vars.level"). Strings read back as
+ * themselves; numbers (also those beyond 64 bits or a double's range),
+ * booleans, null, objects, arrays, and strings holding NUL as their JSON
+ * text. NULL if the path is absent. Lives as long as the result.
  */
 GG_EXTERN const char *gg_result_get(const gg_result *result, const char *path);
+
+/* GG_TYPE_* of the value at path, GG_TYPE_ABSENT if none: tells JSON null
+ * from the string "null". */
+GG_EXTERN int gg_result_type(const gg_result *result, const char *path);
 
 /* Elements of the array or members of the object at path; 0 otherwise. */
 GG_EXTERN size_t gg_result_count(const gg_result *result, const char *path);

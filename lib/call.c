@@ -95,8 +95,11 @@ static int read_answer(struct call *call, const struct exchange_facts *facts, st
     const struct strbuf *body = &call->body;
     struct gg_result *result = call->result;
     struct strbuf detail = {0};
+    size_t max_cost = (size_t)options_get_number(&call->config->options, OPT_MAX_RESPONSE_BYTES) *
+                      RESPONSE_COST_FACTOR;
     int code = response_parse(body->data ? body->data : "", body->len,
-                              endpoint->service->unwraps_single_array, &result->body, &detail);
+                              endpoint->service->unwraps_single_array, max_cost, &result->body,
+                              &detail);
     long status = facts->http_status;
     if (status < 200 || status > 299) {
         strbuf_addf(msg, "HTTP status %ld from %s", status, endpoint->service->name);

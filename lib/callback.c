@@ -117,7 +117,7 @@ static int verify_signed(const char *request, const char *key, json_t **payload,
         return code;
     }
     const char *what = "";
-    *payload = json_safe_load((const char *)json, json_len, 0, &code, &what);
+    *payload = json_safe_load((const char *)json, json_len, 0, 0, &code, &what);
     OPENSSL_cleanse(json, json_len);
     free(json);
     if (code == GG_ENOMEM) {

@@ -1,8 +1,19 @@
 #include "json_safe.h"
 
 #include "gamegate.h"
+#include "strbuf.h"
 
+#include <errno.h>
+#include <math.h>
+#include <openssl/err.h>
+#include <openssl/rand.h>
+#include <pthread.h>
 #include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
 
 json_t *json_safe_string(const char *text, int *code)
 {
@@ -20,6 +31,121 @@ json_t *json_safe_string(const char *text, int *code)
     return NULL;
 }
 
+/* Marks a string that stands for a number: a control character no server
+ * sends raw, then random hex, so no string a server sends can pass for one. */
+#define MARKER_LEN 33
+static char marker[MARKER_LEN + 1];
+static pthread_once_t marker_once = PTHREAD_ONCE_INIT;
+
+static void make_marker(void)
+{
+    unsigned char noise[16];
+    if (RAND_bytes(noise, sizeof noise) != 1) {
+        ERR_clear_error();
+        /* Still unknown to any server: no part of it is ever sent out. */
+        unsigned long long mix = (unsigned long long)time(NULL) ^
+                                 ((unsigned long long)getpid() << 32) ^ (uintptr_t)&noise;
+        memcpy(noise, &mix, sizeof mix);
+        memcpy(noise + 8, &mix, sizeof mix);
+    }
+    marker[0] = '\x1f';
+    for (int i = 0; i < 16; i++)
+        snprintf(marker + 1 + 2 * i, 3, "%02x", noise[i]);
+}
+
+static const char *number_marker(void)
+{
+    pthread_once(&marker_once, make_marker);
+    return marker;
+}
+
+/* What jansson spends on each kind of value, in bytes, as measured with
+ * glibc's malloc (an empty array 136, an empty object 232, a number 40, a
+ * string 40 and its text, an object member 80 and its name). */
+enum { COST_ARRAY = 136, COST_OBJECT = 232, COST_NUMBER = 40, COST_STRING = 40,
+       COST_MEMBER = 80, COST_LITERAL = 8 };
+
+static bool is_number_char(char c)
+{
+    return (c >= '0' && c <= '9') || c == '-' || c == '+' || c == '.' || c == 'e' || c == 'E';
+}
+
+/* Whether jansson can hold the number token: a 64-bit integer, or a double
+ * that does not overflow. */
+static bool number_fits(const char *token, size_t len)
+{
+    bool negative = token[0] == '-';
+    const char *digits = token + negative;
+    size_t count = len - negative;
+    if (!memchr(token, '.', len) && !memchr(token, 'e', len) && !memchr(token, 'E', len)) {
+        if (count != 19)
+            return count < 19;
+        return memcmp(digits, negative ? "9223372036854775808" : "9223372036854775807", 19) <= 0;
+    }
+    char copy[64];
+    if (len >= sizeof copy)
+        return false; /* kept as written: as valid, and exact */
+    memcpy(copy, token, len);
+    copy[len] = '\0';
+    errno = 0;
+    double value = strtod(copy, NULL);
+    return !(errno == ERANGE && isinf(value));
+}
+
+/* One pass over the text, outside strings as inside: adds up the cost of
+ * the tree it would make and, when out is given, writes the text with every
+ * number jansson cannot hold turned into a marked string. Returns how many
+ * such numbers there are, or -1 once the cost passes max_cost. */
+static long scan(const char *text, size_t len, size_t max_cost, struct strbuf *out)
+{
+    size_t cost = 0, copied = 0;
+    long kept = 0;
+    for (size_t i = 0; i < len; i++) {
+        char c = text[i];
+        if (c == '"') {
+            size_t j = i + 1;
+            while (j < len && text[j] != '"')
+                j += text[j] == '\\' ? 2 : 1;
+            size_t k = j + 1;
+            while (k < len && (text[k] == ' ' || text[k] == '\t' || text[k] == '\r' ||
+                               text[k] == '\n'))
+                k++;
+            cost += (k < len && text[k] == ':' ? COST_MEMBER : COST_STRING) + (j - i);
+            i = j;
+        } else if (c == '[') {
+            cost += COST_ARRAY;
+        } else if (c == '{') {
+            cost += COST_OBJECT;
+        } else if (c == '-' || (c >= '0' && c <= '9')) {
+            size_t j = i;
+            while (j < len && is_number_char(text[j]))
+                j++;
+            cost += COST_NUMBER;
+            if (!number_fits(text + i, j - i)) {
+                kept++;
+                if (out) {
+                    strbuf_add(out, text + copied, i - copied);
+                    /* The marker's control character, escaped as JSON wants. */
+                    strbuf_addf(out, "\"\\u001f%s", number_marker() + 1);
+                    strbuf_add(out, text + i, j - i);
+                    strbuf_adds(out, "\"");
+                    copied = j;
+                }
+            }
+            i = j - 1;
+        } else if (c == 't' || c == 'f' || c == 'n') {
+            cost += COST_LITERAL;
+        }
+        if (max_cost && cost > max_cost)
+            return -1;
+    }
+    if (out)
+        strbuf_add(out, text + copied, len - copied);
+    return kept;
+}
+
+const char json_safe_too_costly[] = "it would take more memory to hold than allowed";
+
 static const char *describe(const json_error_t *error)
 {
     switch (json_error_code(error)) {
@@ -33,9 +159,28 @@ static const char *describe(const json_error_t *error)
     }
 }
 
-json_t *json_safe_load(const char *text, size_t len, size_t flags, int *code,
+json_t *json_safe_load(const char *text, size_t len, size_t flags, size_t max_cost, int *code,
                        const char **what)
 {
+    long kept = scan(text, len, max_cost, NULL);
+    if (kept < 0) {
+        *code = GG_EPROTOCOL;
+        *what = json_safe_too_costly;
+        return NULL;
+    }
+    struct strbuf rewritten = {0};
+    if (kept > 0) {
+        scan(text, len, 0, &rewritten);
+        if (rewritten.failed) {
+            strbuf_release(&rewritten);
+            *code = GG_ENOMEM;
+            *what = "out of memory";
+            return NULL;
+        }
+        text = rewritten.data;
+        len = rewritten.len;
+    }
+    flags |= JSON_ALLOW_NUL;
     json_error_t error;
     json_t *value = json_loadb(text, len, flags, &error);
     /* jansson reports some allocation failures as syntax errors, and some
@@ -43,6 +188,7 @@ json_t *json_safe_load(const char *text, size_t len, size_t flags, int *code,
      * not malformed. */
     if (!value && json_error_code(&error) != json_error_out_of_memory)
         value = json_loadb(text, len, flags, &error);
+    strbuf_release(&rewritten);
     if (value) {
         *code = GG_OK;
         return value;
@@ -51,4 +197,53 @@ json_t *json_safe_load(const char *text, size_t len, size_t flags, int *code,
     *code = memory ? GG_ENOMEM : GG_EPROTOCOL;
     *what = memory ? "out of memory" : describe(&error);
     return NULL;
+}
+
+const char *json_safe_number_text(const json_t *node)
+{
+    const char *text = json_string_value(node);
+    const char *mark = number_marker();
+    if (!text || text[0] != mark[0] || json_string_length(node) <= MARKER_LEN ||
+        memcmp(text, mark, MARKER_LEN) != 0)
+        return NULL;
+    return text + MARKER_LEN;
+}
+
+/* Where a marked string begins in dumped text: jansson escapes the
+ * marker's first character as \u001F (or \u001f in other versions). */
+static char *find_marked(char *text)
+{
+    const char *hex = number_marker() + 1;
+    for (char *at = text; (at = strstr(at, "\"\\u001")); at++)
+        if ((at[6] == 'F' || at[6] == 'f') && strncmp(at + 7, hex, MARKER_LEN - 1) == 0)
+            return at;
+    return NULL;
+}
+
+char *json_safe_dump(const json_t *node)
+{
+    char *text = json_dumps(node, JSON_COMPACT | JSON_ENCODE_ANY);
+    char *hit = text ? find_marked(text) : NULL;
+    if (!hit)
+        return text;
+    const size_t quoted_len = 7 + MARKER_LEN - 1; /* the quote, \u001F and the hex */
+    char *in = text, *out = text;
+    for (; hit; hit = find_marked(in)) {
+        memmove(out, in, (size_t)(hit - in));
+        out += hit - in;
+        char *number = hit + quoted_len, *end = number;
+        while (is_number_char(*end))
+            end++;
+        if (*end != '"' || end == number) { /* not one of ours after all */
+            memmove(out, hit, quoted_len);
+            out += quoted_len;
+            in = number;
+            continue;
+        }
+        memmove(out, number, (size_t)(end - number));
+        out += end - number;
+        in = end + 1;
+    }
+    memmove(out, in, strlen(in) + 1);
+    return text;
 }

@@ -47,6 +47,9 @@ const char *response_field_text(const json_t *object, const char *key, char *scr
                                 size_t size)
 {
     const json_t *value = json_object_get(object, key);
+    const char *number = json_safe_number_text(value);
+    if (number)
+        return number;
     if (json_is_string(value))
         return json_string_value(value);
     if (json_is_integer(value) && scratch) {
@@ -70,8 +73,8 @@ const char *response_kind(const json_t *value)
     }
 }
 
-int response_parse(const char *body, size_t len, bool unwrap_single_array, json_t **out,
-                   struct strbuf *msg)
+int response_parse(const char *body, size_t len, bool unwrap_single_array, size_t max_cost,
+                   json_t **out, struct strbuf *msg)
 {
     *out = NULL;
     size_t start = 0, end = len;
@@ -85,10 +88,14 @@ int response_parse(const char *body, size_t len, bool unwrap_single_array, json_
 
     int code;
     const char *what = "";
-    json_t *root = json_safe_load(body + start, end - start, JSON_DECODE_ANY, &code, &what);
+    json_t *root = json_safe_load(body + start, end - start, JSON_DECODE_ANY, max_cost, &code,
+                                  &what);
     if (!root) {
         if (code == GG_ENOMEM)
             strbuf_adds(msg, "out of memory while parsing the response");
+        else if (what == json_safe_too_costly)
+            strbuf_addf(msg, "the response would take more than %zu bytes of memory to hold "
+                             "(%d times max_response_bytes)", max_cost, RESPONSE_COST_FACTOR);
         else
             strbuf_addf(msg, "the response is not JSON (%s)", what);
         return code;

@@ -1,6 +1,7 @@
 #include "result.h"
 
 #include "gamegate.h"
+#include "json_safe.h"
 #include "message.h"
 
 #include <openssl/crypto.h>
@@ -110,6 +111,43 @@ static bool parse_index(const char *segment, size_t len, size_t *index)
     return true;
 }
 
+/* One step down: a member of an object, or an element of an array. */
+static json_t *child(json_t *node, const char *name, size_t len)
+{
+    size_t index;
+    if (json_is_object(node))
+        return json_object_getn(node, name, len);
+    if (json_is_array(node) && parse_index(name, len, &index))
+        return json_array_get(node, index);
+    return NULL;
+}
+
+/* A JSON Pointer (RFC 6901): "/a/0/b~1c", where ~1 is '/' and ~0 is '~',
+ * so that any member can be reached, dots and slashes in its name too. */
+static json_t *follow_pointer(json_t *node, const char *pointer)
+{
+    char name[1024];
+    for (const char *at = pointer; node && *at == '/';) {
+        at++;
+        size_t len = 0;
+        for (; *at && *at != '/'; at++) {
+            if (len == sizeof name)
+                return NULL;
+            if (*at == '~' && (at[1] == '0' || at[1] == '1')) {
+                name[len++] = at[1] == '0' ? '~' : '/';
+                at++;
+            } else if (*at == '~') {
+                return NULL; /* the RFC allows no other escape */
+            } else {
+                name[len++] = *at;
+            }
+        }
+        node = child(node, name, len);
+    }
+    return node;
+}
+
+/* A path: "" the whole body, "/..." a JSON Pointer, else dotted names. */
 static json_t *lookup(const gg_result *result, const char *path)
 {
     if (!result || !result->body || !path)
@@ -117,16 +155,12 @@ static json_t *lookup(const gg_result *result, const char *path)
     json_t *node = result->body;
     if (!*path)
         return node;
+    if (*path == '/')
+        return follow_pointer(node, path);
     for (const char *segment = path;;) {
         const char *dot = strchr(segment, '.');
         size_t len = dot ? (size_t)(dot - segment) : strlen(segment);
-        size_t index;
-        if (json_is_object(node))
-            node = json_object_getn(node, segment, len);
-        else if (json_is_array(node) && parse_index(segment, len, &index))
-            node = json_array_get(node, index);
-        else
-            return NULL;
+        node = child(node, segment, len);
         if (!node || !dot)
             return node;
         segment = dot + 1;
@@ -141,7 +175,7 @@ static const char *cached_text(gg_result *result, const json_t *node, const char
     json_t *cached = json_object_get(result->texts, key);
     if (cached)
         return json_string_value(cached);
-    char *text = json_dumps(node, JSON_COMPACT | JSON_ENCODE_ANY);
+    char *text = json_safe_dump(node);
     if (!text)
         return NULL;
     json_t *entry = json_string(text);
@@ -157,7 +191,12 @@ GG_EXTERN const char *gg_result_get(const gg_result *result, const char *path)
     json_t *node = lookup(result, path);
     if (!node)
         return NULL;
-    if (json_is_string(node))
+    const char *number = json_safe_number_text(node);
+    if (number)
+        return number;
+    /* A string holding NUL reads back as its JSON text, quotes and all:
+     * cut at the NUL, it would read as another string. */
+    if (json_is_string(node) && strlen(json_string_value(node)) == json_string_length(node))
         return json_string_value(node);
 
     gg_result *mutable = (gg_result *)result;
@@ -167,6 +206,24 @@ GG_EXTERN const char *gg_result_get(const gg_result *result, const char *path)
     const char *text = cached_text(mutable, node, key);
     pthread_mutex_unlock(&mutable->cache_lock);
     return text;
+}
+
+GG_EXTERN int gg_result_type(const gg_result *result, const char *path)
+{
+    json_t *node = lookup(result, path);
+    if (json_safe_number_text(node))
+        return GG_TYPE_NUMBER;
+    switch (node ? json_typeof(node) : (json_type)-1) {
+    case JSON_OBJECT: return GG_TYPE_OBJECT;
+    case JSON_ARRAY: return GG_TYPE_ARRAY;
+    case JSON_STRING: return GG_TYPE_STRING;
+    case JSON_INTEGER:
+    case JSON_REAL: return GG_TYPE_NUMBER;
+    case JSON_TRUE:
+    case JSON_FALSE: return GG_TYPE_BOOLEAN;
+    case JSON_NULL: return GG_TYPE_NULL;
+    default: return GG_TYPE_ABSENT;
+    }
 }
 
 GG_EXTERN size_t gg_result_count(const gg_result *result, const char *path)
@@ -186,7 +243,7 @@ GG_EXTERN const char *gg_result_json(const gg_result *result)
     gg_result *mutable = (gg_result *)result;
     pthread_mutex_lock(&mutable->cache_lock);
     if (!mutable->json_text)
-        mutable->json_text = json_dumps(result->body, JSON_COMPACT | JSON_ENCODE_ANY);
+        mutable->json_text = json_safe_dump(result->body);
     const char *text = mutable->json_text ? mutable->json_text : "";
     pthread_mutex_unlock(&mutable->cache_lock);
     return text;

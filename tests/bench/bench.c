@@ -64,7 +64,7 @@ static void in_process(void)
     start = now_s();
     for (int i = 0; i < rounds; i++) {
         struct gg_result *result = result_new();
-        response_parse(body, strlen(body), true, &result->body, &ignored);
+        response_parse(body, strlen(body), true, 0, &result->body, &ignored);
         service_kickapps.check_envelope(result->body, &ignored);
         gg_result_get(result, "TOKEN");
         gg_result_free(result);

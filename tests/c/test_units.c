@@ -6,6 +6,7 @@
 #include "gamegate.h"
 #include "message.h"
 #include "options.h"
+#include "json_safe.h"
 #include "request.h"
 #include "response.h"
 #include "result.h"
@@ -13,6 +14,7 @@
 
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <time.h>
 
 static bool row_has_param(const struct endpoint *row, const char *name, size_t len)
@@ -329,7 +331,7 @@ static json_t *parse(const char *body, bool unwrap, int *code)
 {
     json_t *root = NULL;
     struct strbuf msg = {0};
-    *code = response_parse(body, strlen(body), unwrap, &root, &msg);
+    *code = response_parse(body, strlen(body), unwrap, 0, &root, &msg);
     strbuf_release(&msg);
     return root;
 }
@@ -353,18 +355,78 @@ static void test_body_normalization(void)
     CHECK(parse("  \n", true, &code) == NULL && code == GG_EPROTOCOL);
     CHECK(parse("<html></html>", true, &code) == NULL && code == GG_EPROTOCOL);
     CHECK(parse("cb(", true, &code) == NULL && code == GG_EPROTOCOL);
-    CHECK(parse("{\"a\":\"\\u0000\"}", true, &code) == NULL && code == GG_EPROTOCOL);
+    /* Valid JSON that jansson alone cannot hold is accepted. */
+    root = parse("{\"a\":\"x\\u0000y\"}", true, &code);
+    CHECK_INT(code, GG_OK);
+    CHECK_INT(json_string_length(json_object_get(root, "a")), 3);
+    json_decref(root);
+    root = parse("{\"id\":18446744073709551616,\"r\":1e400,\"n\":-9223372036854775809,"
+                 "\"ok\":9223372036854775807,\"f\":1.5}", true, &code);
+    CHECK_INT(code, GG_OK);
+    CHECK_STR(json_safe_number_text(json_object_get(root, "id")), "18446744073709551616");
+    CHECK_STR(json_safe_number_text(json_object_get(root, "r")), "1e400");
+    CHECK_STR(json_safe_number_text(json_object_get(root, "n")), "-9223372036854775809");
+    CHECK(json_is_integer(json_object_get(root, "ok")));
+    CHECK(json_is_real(json_object_get(root, "f")));
+    char *dumped = json_safe_dump(root);
+    CHECK_STR(dumped, "{\"id\":18446744073709551616,\"r\":1e400,\"n\":-9223372036854775809,"
+                      "\"ok\":9223372036854775807,\"f\":1.5}");
+    free(dumped);
+    json_decref(root);
+    /* A string that merely looks like a kept number stays a string. */
+    root = parse("{\"s\":\"\\u001f00112233445566778899aabbccddeeff12\"}", true, &code);
+    CHECK(json_safe_number_text(json_object_get(root, "s")) == NULL);
+    json_decref(root);
     CHECK(parse("{\"a\":\"\xff\"}", true, &code) == NULL && code == GG_EPROTOCOL);
     /* The message describes the fault but never quotes the body, which may
      * hold a token. */
     struct strbuf said = {0};
     json_t *none = NULL;
-    response_parse("[{\"TOKEN\" \"Qqvb7kTFiz4M2lqC\"}]", 32, true, &none, &said);
+    response_parse("[{\"TOKEN\" \"Qqvb7kTFiz4M2lqC\"}]", 32, true, 0, &none, &said);
     CHECK(said.data && !strstr(said.data, "Qqvb"));
     strbuf_release(&said);
     root = parse("\"just a string\"", true, &code);
     CHECK(json_is_string(root) && code == GG_OK);
     json_decref(root);
+}
+
+/* A body's tree may take at most a few times the cap: empty arrays would
+ * cost 45 times their text, empty objects 77 times. */
+static void test_response_memory_is_bounded(void)
+{
+    const size_t cap = 8 << 20, max_cost = cap * RESPONSE_COST_FACTOR;
+    const char *units[] = {"[],", "{},"};
+    for (size_t u = 0; u < 2; u++) {
+        char *body = malloc(cap + 1);
+        body[0] = '[';
+        for (size_t i = 1; i + 3 < cap; i += 3)
+            memcpy(body + i, units[u], 3);
+        size_t len = 1 + (cap - 4) / 3 * 3;
+        body[len - 1] = ']';
+        body[len] = '\0';
+        struct rusage before, after;
+        getrusage(RUSAGE_SELF, &before);
+        json_t *root = NULL;
+        struct strbuf msg = {0};
+        int code = response_parse(body, len, false, max_cost, &root, &msg);
+        getrusage(RUSAGE_SELF, &after);
+        CHECK_INT(code, GG_EPROTOCOL);
+        CHECK_CONTAINS(msg.data, "memory");
+        long grown_kib = after.ru_maxrss - before.ru_maxrss;
+        CHECK(grown_kib * 1024L < (long)(2 * cap)); /* refused before the tree is made */
+        printf("units: an 8 MiB body of %s: refused, peak memory +%ld KiB\n",
+               u ? "empty objects" : "empty arrays", grown_kib);
+        strbuf_release(&msg);
+        json_decref(root);
+        free(body);
+    }
+    /* An ordinary body well under the cap is not refused. */
+    json_t *root = NULL;
+    struct strbuf msg = {0};
+    const char *items = "{\"success\":true,\"items\":[{\"id\":1,\"name\":\"Sword\"}]}";
+    CHECK_INT(response_parse(items, strlen(items), false, 8 * 1024, &root, &msg), GG_OK);
+    json_decref(root);
+    strbuf_release(&msg);
 }
 
 static int envelope(const struct service *service, const char *body, char *said, size_t size)
@@ -447,6 +509,7 @@ int main(void)
     test_tokens_from_the_session_store();
     test_session_store_bounds();
     test_message_cleaning();
+    test_response_memory_is_bounded();
     test_body_normalization();
     test_envelopes();
     test_result_paths();

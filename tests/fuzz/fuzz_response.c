@@ -33,7 +33,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 
     struct gg_result *result = result_new();
     struct strbuf msg = {0};
-    if (response_parse(body, body_len, unwrap, &result->body, &msg) == GG_OK) {
+    if (response_parse(body, body_len, unwrap, 1 << 26, &result->body, &msg) == GG_OK) {
         service_kongregate.check_envelope(result->body, &msg);
         service_kickapps.check_envelope(result->body, &msg);
         gg_result_get(result, path);

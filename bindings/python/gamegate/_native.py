@@ -16,6 +16,8 @@ enum gg_param_flag {
     GG_PARAM_FROM_SESSION = 128
 };
 enum gg_outcome { GG_OUTCOME_SUCCEEDED = 0, GG_OUTCOME_NOT_APPLIED = 1, GG_OUTCOME_UNKNOWN = 2 };
+enum gg_type { GG_TYPE_ABSENT = 0, GG_TYPE_NULL = 1, GG_TYPE_BOOLEAN = 2, GG_TYPE_NUMBER = 3,
+               GG_TYPE_STRING = 4, GG_TYPE_ARRAY = 5, GG_TYPE_OBJECT = 6 };
 enum gg_log_level { GG_LOG_ERROR = 1, GG_LOG_WARNING = 2, GG_LOG_INFO = 3, GG_LOG_DEBUG = 4 };
 typedef void (*gg_log_fn)(void *userdata, int level, const char *message);
 typedef struct gg_client gg_client;
@@ -36,6 +38,7 @@ int gg_result_outcome(const gg_result *result);
 int gg_result_attempts(const gg_result *result);
 int gg_client_set_log(gg_client *client, gg_log_fn fn, void *userdata);
 const char *gg_result_get(const gg_result *result, const char *path);
+int gg_result_type(const gg_result *result, const char *path);
 size_t gg_result_count(const gg_result *result, const char *path);
 const char *gg_result_json(const gg_result *result);
 void gg_result_free(gg_result *result);

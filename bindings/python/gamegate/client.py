@@ -142,10 +142,16 @@ def reply_order(state):
     return check(lib.gg_callback_reply_order(_encode("state", state), out), out).text
 
 
+_TYPES = {lib.GG_TYPE_ABSENT: None, lib.GG_TYPE_NULL: "null", lib.GG_TYPE_BOOLEAN: "boolean",
+          lib.GG_TYPE_NUMBER: "number", lib.GG_TYPE_STRING: "string",
+          lib.GG_TYPE_ARRAY: "array", lib.GG_TYPE_OBJECT: "object"}
+
+
 class Result:
     """A successful call's answer. `result["username"]` reads the parsed body;
-    `result.get("items.0.name")` follows a dotted path and returns the text
-    the C library gives (numbers as their JSON text)."""
+    `result.get("items.0.name")` follows a dotted path (or a JSON Pointer,
+    "/items/0/name") and returns the text the C library gives (numbers as
+    their JSON text); `result.type(path)` tells null from "null"."""
 
     __slots__ = ("endpoint", "_ptr", "_json")
 
@@ -186,6 +192,11 @@ class Result:
     def get(self, path, default=None):
         value = text(lib.gg_result_get(self._ptr, path.encode("utf-8")))
         return default if value is None else value
+
+    def type(self, path=""):
+        """"null", "boolean", "number", "string", "array" or "object" for the
+        value at path, None if there is none (tells null from "null")."""
+        return _TYPES[lib.gg_result_type(self._ptr, path.encode("utf-8"))]
 
     def count(self, path=""):
         return lib.gg_result_count(self._ptr, path.encode("utf-8"))
