@@ -41,12 +41,38 @@ static void sleep_ms(long long ms)
         ;
 }
 
+/* Whether a success carries the fields its row names; says which it lacks. */
+static int check_carries(const struct endpoint *endpoint, const json_t *body, struct strbuf *msg)
+{
+    for (const char *group = endpoint->carries; group && *group;) {
+        size_t group_len = strcspn(group, ",");
+        bool found = false;
+        for (const char *name = group; !found && name < group + group_len;) {
+            size_t len = strcspn(name, "|,");
+            found = json_object_getn(body, name, len) != NULL;
+            name += len + (name[len] == '|');
+        }
+        if (!found) {
+            strbuf_addf(msg, "the answer lacks '%.*s', which a success carries",
+                        (int)group_len, group);
+            return GG_EPROTOCOL;
+        }
+        group += group_len + (group[group_len] == ',');
+    }
+    return GG_OK;
+}
+
 /* Bare-array bodies (Kongregate's badges) have no envelope, but an error
  * still arrives as one. */
 static int check_body(const struct endpoint *endpoint, const json_t *body, struct strbuf *msg)
 {
-    if (!(endpoint->flags & BODY_IS_ARRAY))
-        return endpoint->service->check_envelope(body, msg);
+    if ((endpoint->flags & SUCCESS_FIELD_OPTIONAL) && json_is_object(body) &&
+        !json_object_get(body, "success"))
+        return check_carries(endpoint, body, msg);
+    if (!(endpoint->flags & BODY_IS_ARRAY)) {
+        int code = endpoint->service->check_envelope(body, msg);
+        return code == GG_OK ? check_carries(endpoint, body, msg) : code;
+    }
     if (json_is_array(body))
         return GG_OK;
     struct strbuf said = {0};

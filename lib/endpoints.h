@@ -41,7 +41,9 @@ struct param_spec {
 
 enum endpoint_flags {
     BODY_IS_ARRAY = 1 << 0,   /* a bare JSON array, no success envelope */
-    EXTRA_COUNTS = 1 << 1     /* any other name=<whole number> pairs are sent too */
+    EXTRA_COUNTS = 1 << 1,    /* any other name=<whole number> pairs are sent too */
+    SUCCESS_FIELD_OPTIONAL = 1 << 2 /* the published answer has no `success`: its absence
+                                       is success (an error still says false) */
 };
 
 /* What a successful call teaches the session store. */
@@ -65,6 +67,9 @@ struct endpoint {
     const char *summary;
     unsigned flags;
     enum session_lesson remembers;
+    /* The fields a success must carry, from services.md: "a,b" both, "a|b"
+     * either. An answer without them is GG_EPROTOCOL, and teaches nothing. */
+    const char *carries;
 };
 
 /* NULL if there is no endpoint of that name. */

@@ -273,13 +273,13 @@ GG_EXTERN void gg_result_free(gg_result *result)
     if (!result)
         return;
     free(result->message);
-    json_decref(result->body);
     wipe_strings(result->body);
     wipe_strings(result->texts);
+    json_decref(result->body);
+    json_decref(result->texts);
     if (result->json_text)
         OPENSSL_cleanse(result->json_text, strlen(result->json_text));
     free(result->json_text);
-    json_decref(result->texts);
     pthread_mutex_destroy(&result->cache_lock);
     free(result);
 }

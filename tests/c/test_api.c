@@ -615,6 +615,133 @@ static void test_callbacks(void)
     CHECK_INT(gg_callback_reply_order("maybe", NULL), GG_EINVAL);
 }
 
+/* Issue 9's rows as the reference has them: guilds, characters, shared
+ * links and Kongpanions, and what each refuses. */
+static void test_guilds_characters_links_kongpanions(void)
+{
+    sandbox_control("/_sandbox/reset");
+    gg_client *client = new_client();
+    gg_result *result = NULL;
+    const char *guild[] = {"guild_identifier", "g1", "guild_name", "Knights",
+                           "server_identifier", "101", NULL};
+    CHECK_INT(gg_call(client, "kongregate.guild_create", guild, &result), GG_OK);
+    CHECK_STR(gg_result_get(result, "guild_identifier"), "g1");
+    gg_result_free(result);
+    const char *nameless[] = {"guild_identifier", "g2", NULL};
+    CHECK_INT(gg_call(client, "kongregate.guild_create", nameless, &result), GG_EINVAL);
+    CHECK_CONTAINS(gg_result_message(result), "'guild_name'");
+    CHECK_INT(gg_result_attempts(result), 0);
+    gg_result_free(result);
+
+    const char *character[] = {"character_identifier", "c1", "character_name", "Sir Smatch",
+                               "guild_identifier", "g1", "guild_admin_level", "admin",
+                               "user_id", seed.user_id, NULL};
+    CHECK_INT(gg_call(client, "kongregate.character_create", character, &result), GG_OK);
+    CHECK_STR(gg_result_get(result, "character_identifier"), "c1");
+    CHECK_STR(gg_result_get(result, "user_id"), seed.user_id);
+    gg_result_free(result);
+    const char *unnamed[] = {"character_identifier", "c2", NULL};
+    CHECK_INT(gg_call(client, "kongregate.character_create", unnamed, NULL), GG_EINVAL);
+    CHECK_CONTAINS(gg_client_errmsg(client), "'character_name'");
+    const char *rank[] = {"character_identifier", "c2", "character_name", "X",
+                          "guild_admin_level", "owner", NULL};
+    CHECK_INT(gg_call(client, "kongregate.character_create", rank, NULL), GG_EINVAL);
+    CHECK_CONTAINS(gg_client_errmsg(client), "superadmin|admin");
+
+    /* The published answer has no success field: still a success. */
+    const char *destroy[] = {"guild_identifier", "g1", "server_identifier", "101", NULL};
+    CHECK_INT(gg_call(client, "kongregate.guild_destroy", destroy, &result), GG_OK);
+    CHECK_INT(gg_result_type(result, "success"), GG_TYPE_ABSENT);
+    gg_result_free(result);
+    CHECK_INT(gg_call(client, "kongregate.guild_destroy", destroy, NULL), GG_ESERVICE);
+
+    const char *login[] = {"user_id", seed.user_id, "game_auth_token", seed.user_token, NULL};
+    CHECK_INT(gg_call(client, "kongregate.authenticate", login, NULL), GG_OK);
+    const char *link[] = {"user_id", seed.user_id, "id", "link-1", "name", "Invite",
+                          "type", "invite", "link_params", "kv_a=1", "expiration", "2000000000",
+                          NULL};
+    CHECK_INT(gg_call(client, "kongregate.shared_link_create", link, NULL), GG_OK);
+    const char *no_id[] = {"user_id", seed.user_id, "name", "Invite", "type", "invite",
+                           "link_params", "kv_a=1", "expiration", "2000000000", NULL};
+    CHECK_INT(gg_call(client, "kongregate.shared_link_create", no_id, NULL), GG_EINVAL);
+    CHECK_CONTAINS(gg_client_errmsg(client), "'id'");
+    const char *unlink[] = {"user_id", seed.user_id, "id", "link-1", NULL};
+    CHECK_INT(gg_call(client, "kongregate.shared_link_destroy", unlink, NULL), GG_OK);
+    CHECK_INT(gg_call(client, "kongregate.shared_link_destroy", unlink, NULL), GG_ESERVICE);
+
+    const char *mine[] = {"user_id", seed.user_id, NULL};
+    CHECK_INT(gg_call(client, "kongregate.kongpanions", mine, &result), GG_OK);
+    CHECK(gg_result_count(result, "kongpanions") > 0);
+    CHECK_INT(gg_result_type(result, "/kongpanions/0/shiny"), GG_TYPE_BOOLEAN);
+    gg_result_free(result);
+    const char *nobody_has_any[] = {"user_id", "42", NULL};
+    CHECK_INT(gg_call(client, "kongregate.kongpanions", nobody_has_any, &result), GG_OK);
+    CHECK_INT(gg_result_count(result, "kongpanions"), 0);
+    CHECK_INT(gg_result_type(result, "kongpanions"), GG_TYPE_ARRAY);
+    gg_result_free(result);
+    CHECK_INT(gg_call(client, "kongregate.kongpanions", NULL, NULL), GG_EINVAL);
+    CHECK_INT(gg_call(client, "kongregate.kongpanions_index", NULL, &result), GG_OK);
+    CHECK(gg_result_count(result, "kongpanions") >= 3);
+    gg_result_free(result);
+    gg_client_free(client);
+}
+
+/* Issue 8: valid JSON read faithfully, values told apart by type, answers
+ * missing what a success carries, and server garbage as the server's fault. */
+static void test_faithful_answers(void)
+{
+    sandbox_control("/_sandbox/reset");
+    gg_client *client = new_client();
+    gg_result *result = NULL;
+
+    sandbox_control("/_sandbox/fault?kind=big_numbers");
+    CHECK_INT(gg_call(client, "kongregate.items", NULL, &result), GG_OK);
+    CHECK_STR(gg_result_get(result, "id"), "18446744073709551616");
+    CHECK_STR(gg_result_get(result, "/ratio"), "1e400");
+    CHECK_INT(gg_result_type(result, "id"), GG_TYPE_NUMBER);
+    CHECK_CONTAINS(gg_result_json(result), "\"id\":18446744073709551616,\"ratio\":1e400");
+    gg_result_free(result);
+
+    const char *who[] = {"user_id", "765", NULL};
+    CHECK_INT(gg_call(client, "kongregate.user_info", who, &result), GG_OK);
+    CHECK_INT(gg_result_type(result, "user_vars.gender"), GG_TYPE_NULL);
+    CHECK_STR(gg_result_get(result, "user_vars.gender"), "null");
+    CHECK_INT(gg_result_type(result, "username"), GG_TYPE_STRING);
+    CHECK_INT(gg_result_type(result, "no.such.path"), GG_TYPE_ABSENT);
+    CHECK_STR(gg_result_get(result, "/user_vars/username"), gg_result_get(result, "username"));
+    gg_result_free(result);
+
+    /* A success without the username authenticate promises teaches nothing. */
+    sandbox_control("/_sandbox/fault?kind=success_only");
+    const char *login[] = {"user_id", seed.user_id, "game_auth_token", seed.user_token, NULL};
+    CHECK_INT(gg_call(client, "kongregate.authenticate", login, &result), GG_EPROTOCOL);
+    CHECK_CONTAINS(gg_result_message(result), "'username'");
+    gg_result_free(result);
+    CHECK_INT(gg_session_get(client, "kongregate", NULL, seed.user_id, NULL), GG_ENOTFOUND);
+
+    /* Garbage from the server: its fault, retried for a read, unknown for a write. */
+    const char *garbage[] = {"giant_header", "no_status_line", "bad_status"};
+    for (size_t i = 0; i < 3; i++) {
+        char path[128];
+        snprintf(path, sizeof path, "/_sandbox/fault?kind=%s&count=3", garbage[i]);
+        sandbox_control(path);
+        CHECK_INT(gg_call(client, "kongregate.items", NULL, &result), GG_ENETWORK);
+        CHECK_INT(gg_result_attempts(result), 3);
+        gg_result_free(result);
+        sandbox_control("/_sandbox/reset");
+        CHECK_INT(gg_call(client, "kongregate.authenticate", login, NULL), GG_OK);
+        snprintf(path, sizeof path, "/_sandbox/fault?kind=%s&path=/api/use_item.json",
+                 garbage[i]);
+        sandbox_control(path);
+        const char *use[] = {"user_id", seed.user_id, "id", "100", NULL};
+        CHECK_INT(gg_call(client, "kongregate.use_item", use, &result), GG_ENETWORK);
+        CHECK_INT(gg_result_outcome(result), GG_OUTCOME_UNKNOWN);
+        gg_result_free(result);
+        sandbox_control("/_sandbox/reset");
+    }
+    gg_client_free(client);
+}
+
 int main(void)
 {
     load_seed();
@@ -631,6 +758,8 @@ int main(void)
     test_discovery();
     test_sessions();
     test_callbacks();
+    test_guilds_characters_links_kongpanions();
+    test_faithful_answers();
     sandbox_release();
     return check_summary();
 }

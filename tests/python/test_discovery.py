@@ -9,7 +9,7 @@ DOCUMENTED = {
     "kongregate.high_scores", "kongregate.friends_high_scores", "kongregate.badges",
     "kongregate.user_badges", "kongregate.shared_link_create", "kongregate.shared_link_destroy",
     "kongregate.guild_create", "kongregate.guild_destroy", "kongregate.character_create",
-    "kongregate.private_message",
+    "kongregate.kongpanions", "kongregate.kongpanions_index", "kongregate.private_message",
     "kickapps.create_token", "kickapps.openauth_create_token", "kickapps.favorite_add",
     "kickapps.favorite_remove", "kickapps.favorite_check", "kickapps.friend_add",
     "kickapps.friend_remove", "kickapps.user_profile", "kickapps.user_media",
@@ -24,6 +24,24 @@ def by_name():
 
 def test_every_documented_endpoint_is_in_the_table():
     assert set(by_name()) == DOCUMENTED
+
+
+def test_the_table_and_the_sandbox_agree_on_every_kongregate_row():
+    """The library's table and the sandbox's routes are written apart, from
+    the same documentation: method, path and required parameters must agree,
+    so that neither drifts from services.md without a test failing."""
+    from gamegate.sandbox import kongregate as sandbox_routes
+
+    routes = {template: (method, set(required))
+              for method, template, _, required in sandbox_routes.ROUTES}
+    rows = [e for e in gamegate.ENDPOINTS if e.service == "kongregate"]
+    assert {e.path for e in rows} == set(routes)
+    for endpoint in rows:
+        method, required = routes[endpoint.path]
+        assert endpoint.method == method, endpoint.name
+        in_path = {p.name for p in endpoint.params if p.flags & gamegate._native.lib.GG_PARAM_PATH}
+        library_required = {p.name for p in endpoint.params if p.required} - in_path
+        assert library_required == required, endpoint.name
 
 
 def test_rows_describe_themselves():

@@ -1,6 +1,10 @@
 """Every Kongregate endpoint besides authenticate, through the methods the
 binding builds from the endpoint table, against the stateful sandbox."""
 
+import json
+import urllib.parse
+import urllib.request
+
 import pytest
 
 import gamegate
@@ -135,28 +139,87 @@ def test_badges_are_bare_arrays(client, sandbox):
 
 
 def test_shared_links(client, player):
-    link = client.kongregate.shared_link_create(user_id=player, name="Invite", type="invite")
-    client.kongregate.shared_link_destroy(user_id=player, id=link["id"])
+    link = dict(name="Invite", type="invite", link_params="kv_from=guild", expiration=2000000000)
+    assert client.kongregate.shared_link_create(user_id=player, id="g-17", **link)["success"]
+    with pytest.raises(gamegate.ServiceError, match="already exists"):
+        client.kongregate.shared_link_create(user_id=player, id="g-17", **link)
+    client.kongregate.shared_link_destroy(user_id=player, id="g-17")
     with pytest.raises(gamegate.ServiceError, match="not found"):
-        client.kongregate.shared_link_destroy(user_id=player, id=link["id"])
+        client.kongregate.shared_link_destroy(user_id=player, id="g-17")
+
+
+@pytest.mark.parametrize("left_out", ["id", "name", "type", "link_params", "expiration"])
+def test_a_shared_link_needs_all_five(client, player, left_out):
+    given = dict(id="g-18", name="Invite", type="invite", link_params="kv_x=1",
+                 expiration=2000000000)
+    del given[left_out]
+    with pytest.raises(gamegate.InvalidArgument, match="'%s'" % left_out):
+        client.kongregate.shared_link_create(user_id=player, **given)
 
 
 def test_guilds_and_characters(client, player):
-    guild = client.kongregate.guild_create(server_identifier="101", guild_identifier="234",
-                                           names="Knights")
+    guild = client.kongregate.guild_create(guild_identifier="234", guild_name="Knights",
+                                           server_identifier="101", server_name="East")
     assert (guild["server_identifier"], guild["guild_identifier"]) == ("101", "234")
     with pytest.raises(gamegate.ServiceError, match="already exists"):
-        client.kongregate.guild_create(server_identifier="101", guild_identifier="234")
+        client.kongregate.guild_create(guild_identifier="234", guild_name="Knights",
+                                       server_identifier="101")
     character = client.kongregate.character_create(
-        server_identifier="101", character_identifier="c1", user_id=player,
-        guild_identifier="234", guild_admin_level=1)
-    assert character["guild_identifier"] == "234"
-    with pytest.raises(gamegate.ServiceError, match="Guild not found"):
-        client.kongregate.character_create(server_identifier="101", character_identifier="c2",
-                                           user_id=player, guild_identifier="999")
-    client.kongregate.guild_destroy(server_identifier="101", guild_identifier="234")
-    with pytest.raises(gamegate.ServiceError):
-        client.kongregate.guild_destroy(server_identifier="101", guild_identifier="234")
+        character_identifier="c1", character_name="Sir Smatch", server_identifier="101",
+        user_id=player, guild_identifier="234", guild_name="Knights",
+        guild_admin_level="superadmin")
+    assert (character["character_identifier"], character["guild_identifier"]) == ("c1", "234")
+    assert character["user_id"] == int(player)
+    lone = client.kongregate.character_create(character_identifier="c2", character_name="Nobody")
+    assert lone["guild_identifier"] is None
+    # The published answer to guild_destroy has no success field.
+    gone = client.kongregate.guild_destroy(guild_identifier="234", server_identifier="101")
+    assert "success" not in gone and gone["guild_identifier"] == "234"
+    with pytest.raises(gamegate.ServiceError, match="not found"):
+        client.kongregate.guild_destroy(guild_identifier="234", server_identifier="101")
+
+
+def test_guilds_and_characters_refused_as_the_reference_refuses(client):
+    with pytest.raises(gamegate.InvalidArgument, match="'guild_name'"):
+        client.kongregate.guild_create(guild_identifier="1")
+    with pytest.raises(gamegate.InvalidArgument, match="'character_name'"):
+        client.kongregate.character_create(character_identifier="c3")
+    with pytest.raises(gamegate.InvalidArgument, match="superadmin"):
+        client.kongregate.character_create(character_identifier="c3", character_name="X",
+                                           guild_admin_level="owner")
+
+
+def test_the_sandbox_refuses_what_the_reference_refuses(sandbox):
+    """Straight to the sandbox, past the library's own checks."""
+    key = sandbox.game["api_key"]
+    for path, form in (("/api/guilds.json", {"guild_identifier": "1"}),
+                       ("/api/characters.json", {"character_identifier": "1"}),
+                       ("/api/shared_links/create.json",
+                        {"user_id": "1", "game_auth_token": "x", "name": "n", "type": "t",
+                         "link_params": "p", "expiration": "1"})):
+        body = urllib.parse.urlencode(dict(form, api_key=key)).encode()
+        with urllib.request.urlopen(sandbox.url + path, data=body, timeout=30) as response:
+            answer = json.loads(response.read())
+        assert answer["success"] is False and answer["error"] == 400, (path, answer)
+
+
+def test_kongpanions(client, sandbox):
+    user_id, username, _ = sandbox.player()
+    owned = client.kongregate.kongpanions(user_id=user_id)["kongpanions"]
+    seeded = sandbox.seed["kongregate"]["users"][0]["kongpanions"]
+    assert {(k["name"], k["shiny"]) for k in owned} == set(seeded.items())
+    assert client.kongregate.kongpanions(username=username)["kongpanions"] == owned
+    none = client.kongregate.kongpanions(user_id=42)["kongpanions"]
+    assert none == []
+    every = client.kongregate.kongpanions_index()
+    names = {k["name"] for k in every["kongpanions"]}
+    assert names == {k["name"] for k in sandbox.seed["kongregate"]["kongpanions"]}
+    for field in ("description", "tags", "normal_icon_url", "shiny_icon_url"):
+        assert all(field in k for k in every["kongpanions"])
+    with pytest.raises(gamegate.InvalidArgument, match="one of"):
+        client.kongregate.kongpanions()
+    with pytest.raises(gamegate.ServiceError, match="not found"):
+        client.kongregate.kongpanions(username="nobody-at-all")
 
 
 def test_private_message(client, sandbox):

@@ -69,7 +69,9 @@ def test_calls_go_through_the_proxy_whatever_no_proxy_says(sandbox, proxy, monke
                          proxy=proxy.url) as client:
         assert client.kongregate.authenticate(user_id=user_id,
                                               game_auth_token=token)["username"] == username
-        client.kongregate.shared_link_create(user_id=user_id, name="via proxy")
+        client.kongregate.shared_link_create(user_id=user_id, id="proxied", name="via proxy",
+                                             type="invite", link_params="kv_a=1",
+                                             expiration=2000000000)
     assert proxy.forwarded == [sandbox.url + "/api/authenticate.json",
                                sandbox.url + "/api/shared_links/create.json"]
 

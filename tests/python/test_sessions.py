@@ -99,7 +99,10 @@ def test_clients_share_a_store_across_threads(sandbox):
                 mine.kongregate.authenticate(user_id=user_id, game_auth_token=token)
                 everyone_logged_in.wait()
                 other_id = sandbox.player((n + 1) % 2)[0]
-                mine.kongregate.shared_link_create(user_id=other_id, name="from %d" % n)
+                mine.kongregate.shared_link_create(user_id=other_id, id="from-%d" % n,
+                                                   name="from %d" % n, type="invite",
+                                                   link_params="kv_n=%d" % n,
+                                                   expiration=2000000000)
         except Exception as e:  # collected, so the test says which thread failed
             errors.append(e)
 

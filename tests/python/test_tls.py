@@ -141,7 +141,7 @@ def test_large_requests_over_https(https, pki):
     with gamegate.Client(kongregate={"base_url": sandbox.url, "api_key": sandbox.game["api_key"]},
                          ca_file=pki["ca"]) as client:
         guild = client.kongregate.guild_create(server_identifier="s" * 65000,
-                                               guild_identifier="g")
+                                               guild_identifier="g", guild_name="Big")
         assert guild["guild_identifier"] == "g"
         # 66 KB once escaped: the sandbox refuses so long a line (414), and that
         # answer, not a misread "out of memory", is what must come back.

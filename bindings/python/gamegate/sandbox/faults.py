@@ -147,6 +147,17 @@ def redirect_loop(handler):
     send(handler, 302, b"", extra_headers=[("Location", handler.path)])
 
 
+def big_numbers(handler):
+    """Valid JSON with numbers beyond 64 bits and beyond a double."""
+    send(handler, 200, b'{"success":true,"items":[],"username":"x","user_id":1,'
+                       b'"id":18446744073709551616,"ratio":1e400,"small":-1e-400}')
+
+
+def success_only(handler):
+    """A success that carries none of the fields the call promises."""
+    send(handler, 200, b'{"success":true}')
+
+
 def raw(handler, data):
     """Bytes straight onto the socket, as a broken server or proxy sends them."""
     handler.close_connection = True
@@ -183,7 +194,7 @@ KINDS = {f.__name__: f for f in (
     echo500, http503,
     http503_soon, reset_before_body, reset_mid_body, truncated, gigabyte, slow, trickle,
     redirect_other_host, redirect_loop, apply_then_drop, giant_header, no_status_line,
-    bad_status)}
+    bad_status, big_numbers, success_only)}
 # These run after the real handler has changed the sandbox's state.
 APPLIED_FIRST = {"apply_then_drop"}
 

@@ -4,6 +4,7 @@ add `error` (a number) and `error_description`. Error bodies other than
 authenticate's are assumed (services.md) to follow the same envelope."""
 
 import hmac
+import json
 import time
 
 MISSING = "user_id, game_auth_token, and api_key are required parameters"
@@ -168,10 +169,13 @@ def submit_statistics(state, request):
 
 
 def user_vars(user):
-    return {"username": user["username"], "level": user.get("level", 1),
-            "points": user.get("points", 0), "avatar_url": user.get("avatar_url", ""),
-            "chat_avatar_url": user.get("avatar_url", ""), "developer": False,
-            "moderator": False, "admin": False, "game_title": "", "game_url": ""}
+    """The older page's example for ap_u2, field for field (services.md)."""
+    return {"username": user["username"], "age": user.get("age", 0),
+            "level": user.get("level", 1), "points": user.get("points", 0),
+            "avatar_url": user.get("avatar_url", ""),
+            "chat_avatar_url": user.get("avatar_url", ""), "curator": False,
+            "developer": False, "moderator": False, "forum_moderator": False, "admin": False,
+            "gender": user.get("gender"), "game_title": "", "game_url": ""}
 
 
 def profile(state, user, page, with_friends):
@@ -283,29 +287,6 @@ def user_badges(state, request, username):
     return 200, [{"badge_id": b} for b in state.user_badges.get(user["username"], [])]
 
 
-@refusals
-def shared_link_create(state, request):
-    game = game_of(state, request.params)
-    user = logged_in_user(state, request.params, game)
-    link_id = state.next_link_id
-    state.next_link_id += 1
-    state.shared_links[link_id] = {"game_id": game["game_id"], "user_id": user["user_id"],
-                                   "name": request.params.get("name", "")}
-    # services.md shows {"success":true}; the id is added (assumed) so it can be destroyed.
-    return 200, {"success": True, "id": link_id}
-
-
-@refusals
-def shared_link_destroy(state, request, id):
-    game = game_of(state, request.params)
-    user = logged_in_user(state, request.params, game)
-    link = state.shared_links.get(int(id)) if id.isdigit() else None
-    if not link or link["user_id"] != user["user_id"] or link["game_id"] != game["game_id"]:
-        raise Refusal(404, "Shared link not found")
-    del state.shared_links[int(id)]
-    return 200, {"success": True}
-
-
 def required_text(params, name):
     value = params.get(name, "")
     if not value.strip():
@@ -314,44 +295,105 @@ def required_text(params, name):
 
 
 @refusals
-def guild_create(state, request):
+def shared_link_create(state, request):
+    """id is the link's id in the game's own system; all five are required."""
+    params = request.params
+    game = game_of(state, params)
+    user = logged_in_user(state, params, game)
+    link_id = required_text(params, "id")
+    fields = {name: required_text(params, name) for name in ("name", "type", "link_params")}
+    fields["expiration"] = whole_number(params, "expiration")
+    if params.get("kv_params"):
+        try:
+            if not isinstance(json.loads(params["kv_params"]), dict):
+                raise ValueError
+        except ValueError:
+            raise Refusal(400, "kv_params must be a JSON-encoded object")
+        fields["kv_params"] = params["kv_params"]
+    key = (game["game_id"], link_id)
+    if key in state.shared_links:
+        raise Refusal(400, "Shared link already exists")  # assumed
+    state.shared_links[key] = dict(fields, user_id=user["user_id"])
+    return 200, {"success": True}
+
+
+@refusals
+def shared_link_destroy(state, request, id):
     game = game_of(state, request.params)
-    server = required_text(request.params, "server_identifier")
-    guild = required_text(request.params, "guild_identifier")
+    user = logged_in_user(state, request.params, game)
+    link = state.shared_links.get((game["game_id"], id))
+    if not link or link["user_id"] != user["user_id"]:
+        raise Refusal(404, "Shared link not found")
+    del state.shared_links[(game["game_id"], id)]
+    return 200, {"success": True}
+
+
+@refusals
+def guild_create(state, request):
+    params = request.params
+    game = game_of(state, params)
+    guild = required_text(params, "guild_identifier")
+    name = required_text(params, "guild_name")
+    server = params.get("server_identifier", "")
     key = (game["game_id"], server, guild)
     if key in state.guilds:
-        raise Refusal(400, "Guild already exists")
-    state.guilds[key] = {"names": request.params.get("names", "")}
-    return 200, {"success": True, "server_identifier": server, "guild_identifier": guild}
+        raise Refusal(400, "Guild already exists")  # assumed
+    state.guilds[key] = {"guild_name": name, "server_name": params.get("server_name", "")}
+    return 200, {"success": True, "server_identifier": server or None, "guild_identifier": guild}
 
 
 @refusals
 def guild_destroy(state, request):
-    game = game_of(state, request.params)
-    server = required_text(request.params, "server_identifier")
-    guild = required_text(request.params, "guild_identifier")
+    params = request.params
+    game = game_of(state, params)
+    guild = required_text(params, "guild_identifier")
+    server = params.get("server_identifier", "")
     if state.guilds.pop((game["game_id"], server, guild), None) is None:
         raise Refusal(404, "Guild not found")
-    return 200, {"success": True, "server_identifier": server, "guild_identifier": guild}
+    # The published answer has no success field.
+    return 200, {"server_identifier": server or None, "guild_identifier": guild}
 
 
 @refusals
 def character_create(state, request):
     params = request.params
     game = game_of(state, params)
-    server = required_text(params, "server_identifier")
     character = required_text(params, "character_identifier")
-    user = find_user(state, user_id=whole_number(params, "user_id"))
-    guild = params.get("guild_identifier")
-    if guild and (game["game_id"], server, guild) not in state.guilds:
-        raise Refusal(404, "Guild not found")
+    name = required_text(params, "character_name")
+    server = params.get("server_identifier", "")
+    level = params.get("guild_admin_level")
+    if level and level not in ("superadmin", "admin"):
+        raise Refusal(400, "guild_admin_level must be superadmin or admin")
+    user_id = whole_number(params, "user_id", required=False)
+    if user_id is not None:
+        find_user(state, user_id=user_id)
+    guild = params.get("guild_identifier") or None
     state.characters[(game["game_id"], server, character)] = {
-        "user_id": user["user_id"], "guild": guild,
-        "guild_admin_level": whole_number(params, "guild_admin_level", required=False)}
-    body = {"success": True, "server_identifier": server, "character_identifier": character}
-    if guild:
-        body["guild_identifier"] = guild
-    return 200, body
+        "character_name": name, "user_id": user_id, "guild_identifier": guild,
+        "guild_name": params.get("guild_name"), "guild_admin_level": level}
+    return 200, {"success": True, "user_id": user_id, "server_identifier": server or None,
+                 "guild_identifier": guild, "character_identifier": character}
+
+
+@refusals
+def kongpanions(state, request):
+    params = request.params
+    given = [n for n in ("username", "user_id") if params.get(n)]
+    if len(given) != 1:
+        raise Refusal(400, "Give one of username, user_id")
+    if given[0] == "username":
+        user = find_user(state, name=params["username"])
+    else:
+        user = find_user(state, user_id=whole_number(params, "user_id"))
+    owned = [dict(state.kongpanions[name], shiny=shiny)
+             for name, shiny in user.get("kongpanions", {}).items() if name in state.kongpanions]
+    return 200, {"kongpanions": owned, "success": True}
+
+
+@refusals
+def kongpanions_index(state, request):
+    # The published answer has no success field.
+    return 200, {"kongpanions": list(state.kongpanions.values())}
 
 
 @refusals
@@ -368,21 +410,39 @@ def private_message(state, request):
     return 200, {"success": True}
 
 
+def route(method, template, handler, required=(), missing=None):
+    """A route with its method and the parameters the reference requires,
+    which are refused here, before the handler, when absent or blank."""
+    def checked(state, request, **path):
+        absent = [name for name in required if not request.params.get(name, "").strip()]
+        if absent:
+            return failure(400, missing or "%s is a required parameter" % absent[0])
+        return handler(state, request, **path)
+    checked.__name__ = handler.__name__
+    return method, template, checked, tuple(required)
+
+
+LOGIN = ("api_key", "user_id", "game_auth_token")
+
 ROUTES = [
-    ("/api/authenticate.json", authenticate),
-    ("/api/items.json", items),
-    ("/api/user_items.json", user_items),
-    ("/api/use_item.json", use_item),
-    ("/api/submit_statistics.json", submit_statistics),
-    ("/api/user_info.json", user_info),
-    ("/api/high_scores/friends/{stat_id}/{user_id}.json", friends_high_scores),
-    ("/api/high_scores/{period}/{stat_id}.json", high_scores),
-    ("/badges.json", badges),
-    ("/accounts/{username}/badges.json", user_badges),
-    ("/api/shared_links/create.json", shared_link_create),
-    ("/api/shared_links/{id}/destroy.json", shared_link_destroy),
-    ("/api/guilds.json", guild_create),
-    ("/api/guilds/destroy.json", guild_destroy),
-    ("/api/characters.json", character_create),
-    ("/api/private_message.json", private_message),
+    route("GET", "/api/authenticate.json", authenticate, LOGIN, missing=MISSING),
+    route("GET", "/api/items.json", items, ("api_key",)),
+    route("GET", "/api/user_items.json", user_items, ("api_key", "user_id")),
+    route("POST", "/api/use_item.json", use_item, LOGIN + ("id",)),
+    route("POST", "/api/submit_statistics.json", submit_statistics, ("api_key", "user_id")),
+    route("GET", "/api/user_info.json", user_info),
+    route("GET", "/api/high_scores/friends/{stat_id}/{user_id}.json", friends_high_scores),
+    route("GET", "/api/high_scores/{period}/{stat_id}.json", high_scores),
+    route("GET", "/badges.json", badges),
+    route("GET", "/accounts/{username}/badges.json", user_badges),
+    route("POST", "/api/shared_links/create.json", shared_link_create,
+          LOGIN + ("id", "name", "type", "link_params", "expiration")),
+    route("POST", "/api/shared_links/{id}/destroy.json", shared_link_destroy, LOGIN),
+    route("POST", "/api/guilds.json", guild_create, ("api_key", "guild_identifier", "guild_name")),
+    route("POST", "/api/guilds/destroy.json", guild_destroy, ("api_key", "guild_identifier")),
+    route("POST", "/api/characters.json", character_create,
+          ("api_key", "character_identifier", "character_name")),
+    route("GET", "/api/kongpanions/index.json", kongpanions_index),
+    route("GET", "/api/kongpanions.json", kongpanions),
+    route("POST", "/api/private_message.json", private_message, ("api_key", "content")),
 ]

@@ -42,9 +42,12 @@ def compile_template(template):
 
 
 def compile_routes():
+    """Each module's ROUTES: (method, template, handler, ...); the method is
+    carried for readers and tests, and not enforced (services.md says
+    nothing of a wrong method's answer)."""
     routes = []
     for module, jsonp in ((kongregate, False), (kickapps, True)):
-        for template, handler in module.ROUTES:
+        for method, template, handler, *_ in module.ROUTES:
             routes.append((compile_template(template), handler, jsonp))
     return routes
 

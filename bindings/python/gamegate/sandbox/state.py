@@ -38,9 +38,9 @@ class State:
             self.next_usage_record_id = 7653
             # (game_id, stat_id) -> user_id -> [(unix time, value)]
             self.submissions = {}
-            self.shared_links = {}  # id -> {"game_id", "user_id", ...}
-            self.next_link_id = 1
-            self.guilds = {}  # (game_id, server, guild) -> {"names"}
+            self.shared_links = {}  # (game_id, the game's link id) -> {"user_id", ...}
+            self.guilds = {}  # (game_id, server, guild) -> {"guild_name", "server_name"}
+            self.kongpanions = {k["name"]: k for k in kong.get("kongpanions", [])}
             self.characters = {}  # (game_id, server, character) -> {...}
             self.next_order_id = 12345
             self.orders = []
