@@ -63,6 +63,8 @@ $(B)/tsan/obj/%.o: lib/%.c $(HEADERS) | deps
 	@mkdir -p $(@D)
 	$(CC) $(ALL_CFLAGS) -fsanitize=thread -c $< -o $@
 
+# -z nodelete: the library is never unmapped by dlclose, since threads may
+# still run its thread-exit destructor and fork() its fork handlers.
 link_library = $(CC) $(ALL_CFLAGS) $(2) -shared -Wl,-soname,$(SONAME) \
 	-Wl,--version-script=lib/gamegate.map -Wl,--no-undefined -Wl,-z,relro,-z,now -Wl,-z,nodelete \
 	-o $@ $(1) $(PKG_LIBS) $(LDFLAGS) && ln -sf $(@F) $(@D)/$(SONAME) && ln -sf $(@F) $(@D)/libgamegate.so

@@ -87,20 +87,21 @@ static int check_body(const struct endpoint *endpoint, const json_t *body, struc
     return code;
 }
 
-/* What a successful call teaches the session store. */
-static void learn(struct session_store *store, const struct endpoint *endpoint,
-                  const struct request *req, const json_t *body)
+/* What a successful call teaches the session store: GG_OK, or GG_ENOMEM
+ * when it could not be remembered. */
+static int learn(struct session_store *store, const struct endpoint *endpoint,
+                 const struct request *req, const json_t *body)
 {
     char user_id[32], scope[SESSION_SCOPE_SIZE];
     struct session_data data = {0};
     if (endpoint->remembers == REMEMBERS_KONGREGATE_LOGIN) {
         if (!session_game_scope(request_value(req, endpoint, "api_key"), scope))
-            return; /* out of memory: the next call is given its token */
+            return GG_ENOMEM;
         data.site = scope;
         data.user_id = (char *)request_value(req, endpoint, "user_id");
         data.username = (char *)json_string_value(json_object_get(body, "username"));
         data.token = (char *)request_value(req, endpoint, "game_auth_token");
-        session_remember(store, "kongregate", &data);
+        return session_remember(store, "kongregate", &data);
     } else if (endpoint->remembers == REMEMBERS_KICKAPPS_TOKEN) {
         data.site = (char *)request_value(req, endpoint, "as");
         data.user_id = (char *)response_field_text(body, "userId", user_id, sizeof user_id);
@@ -109,8 +110,9 @@ static void learn(struct session_store *store, const struct endpoint *endpoint,
         data.privileges = (char *)json_string_value(json_object_get(body, "PRIVILEGES"));
         data.method = (char *)json_string_value(json_object_get(body, "METHOD"));
         if (data.token)
-            session_remember(store, "kickapps", &data);
+            return session_remember(store, "kickapps", &data);
     }
+    return GG_OK;
 }
 
 /* Reads the answer of one attempt into the result; GG_OK only when the
@@ -246,7 +248,7 @@ static int send_with_retries(struct call *call, struct strbuf *msg)
         call->result->http_status = (int)facts.http_status;
         if (code == GG_OK)
             code = read_answer(call, &facts, msg);
-        client_log(config, GG_LOG_DEBUG, call->secrets, call->secret_count,
+        client_log(call->client, config, GG_LOG_DEBUG, call->secrets, call->secret_count,
                    "%s: attempt %d: %s %s -> HTTP %ld, %zu bytes, %lld ms", endpoint->name,
                    attempt, endpoint->method, endpoint->path, facts.http_status,
                    call->body.len, facts.elapsed_ms);
@@ -255,7 +257,7 @@ static int send_with_retries(struct call *call, struct strbuf *msg)
         long long wait = next_wait_ms(options, attempt, &facts, deadline, msg);
         if (wait < 0)
             break;
-        client_log(config, GG_LOG_WARNING, call->secrets, call->secret_count,
+        client_log(call->client, config, GG_LOG_WARNING, call->secrets, call->secret_count,
                    "%s; retrying in %lld ms", text_of(msg), wait);
         sleep_ms(wait);
     }
@@ -292,15 +294,15 @@ static void finish(struct call *call, int code, const struct strbuf *msg)
         return;
     client_set_error(call->client, code, result->message);
     if (code == GG_OK)
-        client_log(call->config, GG_LOG_INFO, NULL, 0, "%s: ok (HTTP %d, %d attempt%s)",
+        client_log(call->client, call->config, GG_LOG_INFO, NULL, 0, "%s: ok (HTTP %d, %d attempt%s)",
                    call->endpoint->name, result->http_status, result->attempts,
                    result->attempts == 1 ? "" : "s");
     else if (result->outcome == GG_OUTCOME_UNKNOWN)
-        client_log(call->config, GG_LOG_ERROR, NULL, 0,
+        client_log(call->client, call->config, GG_LOG_ERROR, NULL, 0,
                    "%s [outcome unknown: reconcile before sending it again]",
                    gg_result_message(result));
     else
-        client_log(call->config, GG_LOG_WARNING, NULL, 0, "%s", gg_result_message(result));
+        client_log(call->client, call->config, GG_LOG_WARNING, NULL, 0, "%s", gg_result_message(result));
 }
 
 GG_EXTERN int gg_call(gg_client *client, const char *endpoint_name, const char *const *params,
@@ -335,8 +337,14 @@ GG_EXTERN int gg_call(gg_client *client, const char *endpoint_name, const char *
         collect_secrets(&call);
         if (code == GG_OK)
             code = send_with_retries(&call, &msg);
-        if (code == GG_OK && call.endpoint->remembers != REMEMBERS_NOTHING)
-            learn(call.config->sessions, call.endpoint, &call.req, call.result->body);
+        /* The service said yes (outcome: succeeded) but the store could not
+         * keep the login: said now, not at the next call that lacks it. */
+        if (code == GG_OK && learn(call.config->sessions, call.endpoint, &call.req,
+                                   call.result->body) != GG_OK) {
+            strbuf_adds(&msg, "the service answered, but the login could not be remembered "
+                              "(out of memory)");
+            code = GG_ENOMEM;
+        }
     }
     finish(&call, code, &msg);
     request_release(&call.req);

@@ -33,6 +33,10 @@ static void unlock_in_parent(void *object)
 static void unlock_in_child(void *object)
 {
     struct gg_client *client = object;
+    /* Not taken before the fork: a Python log callback holding it may wait
+     * for the GIL that the forking thread holds. Its holders are not in the
+     * child, which starts it anew. */
+    pthread_rwlock_init(&client->log_lock, NULL);
     engine_abandon_in_child(&client->engine);
     pthread_mutex_unlock(&client->lock);
     pthread_mutex_unlock(&client->set_lock);
@@ -51,7 +55,8 @@ GG_EXTERN int gg_client_new(gg_client **out)
     client->config = config_new();
     bool locks = pthread_mutex_init(&client->lock, NULL) == 0;
     bool set_lock = locks && pthread_mutex_init(&client->set_lock, NULL) == 0;
-    bool engine = set_lock && client->config &&
+    bool log_lock = set_lock && pthread_rwlock_init(&client->log_lock, NULL) == 0;
+    bool engine = log_lock && client->config &&
                   engine_init(&client->engine,
                               (long)options_get_number(&client->config->options,
                                                        OPT_MAX_CONNECTIONS)) == 0;
@@ -61,6 +66,8 @@ GG_EXTERN int gg_client_new(gg_client **out)
     if (!engine || fork_watch_add(&client->fork) != 0) {
         if (engine)
             engine_cleanup(&client->engine);
+        if (log_lock)
+            pthread_rwlock_destroy(&client->log_lock);
         if (set_lock)
             pthread_mutex_destroy(&client->set_lock);
         if (locks)
@@ -82,6 +89,7 @@ GG_EXTERN void gg_client_free(gg_client *client)
     engine_cleanup(&client->engine);
     config_release(client->config);
     last_error_set(client->serial, GG_OK, NULL);
+    pthread_rwlock_destroy(&client->log_lock);
     pthread_mutex_destroy(&client->set_lock);
     pthread_mutex_destroy(&client->lock);
     free(client);
@@ -96,13 +104,13 @@ struct config *client_config(struct gg_client *client)
     return config;
 }
 
-void client_publish(struct gg_client *client, struct config *config)
+struct config *client_publish(struct gg_client *client, struct config *config)
 {
     pthread_mutex_lock(&client->lock);
     struct config *previous = client->config;
     client->config = config;
     pthread_mutex_unlock(&client->lock);
-    config_release(previous);
+    return previous;
 }
 
 void client_set_error(const struct gg_client *client, int code, const char *message)
@@ -114,23 +122,21 @@ GG_EXTERN int gg_client_set_log(gg_client *client, gg_log_fn fn, void *userdata)
 {
     if (!client)
         return GG_EINVAL;
-    pthread_mutex_lock(&client->set_lock);
-    struct config *next = config_copy(client->config);
-    if (next) {
-        next->log_fn = fn;
-        next->log_userdata = userdata;
-        client_publish(client, next);
-    }
-    pthread_mutex_unlock(&client->set_lock);
-    int code = next ? GG_OK : GG_ENOMEM;
-    client_set_error(client, code, NULL);
-    return code;
+    /* Waits for lines being delivered with the previous fn. */
+    pthread_rwlock_wrlock(&client->log_lock);
+    client->log_fn = fn;
+    client->log_userdata = userdata;
+    atomic_store(&client->logging, fn != NULL);
+    pthread_rwlock_unlock(&client->log_lock);
+    client_set_error(client, GG_OK, NULL);
+    return GG_OK;
 }
 
-void client_log(const struct config *config, int level, const char *const *secrets,
-                size_t secret_count, const char *fmt, ...)
+void client_log(struct gg_client *client, const struct config *config, int level,
+                const char *const *secrets, size_t secret_count, const char *fmt, ...)
 {
-    if (!config->log_fn || level > options_log_level(&config->options))
+    if (!atomic_load_explicit(&client->logging, memory_order_relaxed) ||
+        level > options_log_level(&config->options))
         return;
     /* Formatted in full: cut before cleaning, a secret could lose its tail
      * and then pass the redaction. */
@@ -145,8 +151,10 @@ void client_log(const struct config *config, int level, const char *const *secre
         all[count] = secrets[count];
     count += options_secrets(&config->options, all + count, MESSAGE_MAX_SECRETS - count);
     char *clean = line.failed ? NULL : message_clean(line.data ? line.data : "", all, count);
-    if (clean)
-        config->log_fn(config->log_userdata, level, clean);
+    pthread_rwlock_rdlock(&client->log_lock);
+    if (clean && client->log_fn)
+        client->log_fn(client->log_userdata, level, clean);
+    pthread_rwlock_unlock(&client->log_lock);
     free(clean);
     strbuf_release(&line);
 }
@@ -154,7 +162,7 @@ void client_log(const struct config *config, int level, const char *const *secre
 /* Checks the new value on a copy of the configuration, which is published
  * only when libcurl takes it, so that the options in force always work. */
 static int set_option(struct gg_client *client, enum option_id id, const char *value,
-                      struct strbuf *msg)
+                      struct config **previous, struct strbuf *msg)
 {
     struct config *next = config_copy(client->config);
     if (!next) {
@@ -175,7 +183,7 @@ static int set_option(struct gg_client *client, enum option_id id, const char *v
         session_store_set_ttl(next->sessions, number);
     if (id == OPT_MAX_CONNECTIONS)
         engine_set_max_connections(&client->engine, (long)number);
-    client_publish(client, next);
+    *previous = client_publish(client, next);
     return GG_OK;
 }
 
@@ -186,6 +194,7 @@ GG_EXTERN int gg_client_set(gg_client *client, const char *option, const char *v
     struct strbuf msg = {0};
     int code;
     enum option_id id = option ? option_find(option) : OPT_NONE;
+    struct config *previous = NULL;
     pthread_mutex_lock(&client->set_lock);
     if (id == OPT_NONE) {
         /* The name given is not quoted: a key passed in its place would be. */
@@ -195,13 +204,14 @@ GG_EXTERN int gg_client_set(gg_client *client, const char *option, const char *v
             strbuf_addf(&msg, " (did you mean '%s'?)", nearest);
         code = GG_EINVAL;
     } else {
-        code = set_option(client, id, value, &msg);
+        code = set_option(client, id, value, &previous, &msg);
     }
     const char *secrets[MESSAGE_MAX_SECRETS];
     size_t secret_count = options_secrets(&client->config->options, secrets, MESSAGE_MAX_SECRETS);
     char *clean = code == GG_OK ? NULL
                                 : message_clean(msg.data ? msg.data : "", secrets, secret_count);
     pthread_mutex_unlock(&client->set_lock);
+    config_release(previous);
     client_set_error(client, code, clean);
     free(clean);
     strbuf_release(&msg);

@@ -10,12 +10,19 @@
 #include "gamegate.h"
 
 #include <pthread.h>
+#include <stdatomic.h>
 #include <stddef.h>
 
 struct gg_client {
     pthread_mutex_t lock;     /* guards config; held only to take or swap it */
     pthread_mutex_t set_lock; /* one change of configuration at a time */
     struct config *config;
+    /* Held for reading while a line is delivered, so that once
+     * gg_client_set_log returns the previous fn is never called again. */
+    pthread_rwlock_t log_lock;
+    gg_log_fn log_fn;
+    void *log_userdata;
+    atomic_bool logging; /* log_fn is set: lines are worth formatting */
     struct engine engine;
     unsigned long long serial; /* names the client in per-thread messages */
     struct fork_watch fork;
@@ -24,14 +31,17 @@ struct gg_client {
 /* The configuration in force, for one call to hold until config_release. */
 struct config *client_config(struct gg_client *client);
 
-/* Makes config (a changed config_copy) the one in force; the previous one
- * lives on in the calls that hold it. Called with set_lock held. */
-void client_publish(struct gg_client *client, struct config *config);
+/* Makes config (a changed config_copy) the one in force and returns the
+ * previous one, which the caller releases after letting go of set_lock:
+ * releasing may free a store, which takes the fork registry's lock, and
+ * fork() takes set_lock after that one. Called with set_lock held. */
+struct config *client_publish(struct gg_client *client, struct config *config);
 
-/* Sends a log line, cleaned of the secrets and the configuration's keys, if
- * the configuration logs at that level. */
-void client_log(const struct config *config, int level, const char *const *secrets,
-                size_t secret_count, const char *fmt, ...) __attribute__((format(printf, 5, 6)));
+/* Sends a log line to the client's log fn, cleaned of the secrets and the
+ * configuration's keys, if the configuration logs at that level. */
+void client_log(struct gg_client *client, const struct config *config, int level,
+                const char *const *secrets, size_t secret_count, const char *fmt, ...)
+    __attribute__((format(printf, 6, 7)));
 
 /* Stores the outcome of this thread's latest call for gg_client_errmsg. */
 void client_set_error(const struct gg_client *client, int code, const char *message);

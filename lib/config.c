@@ -35,8 +35,6 @@ struct config *config_copy(const struct config *from)
     }
     config->sessions = from->sessions;
     session_store_retain(config->sessions);
-    config->log_fn = from->log_fn;
-    config->log_userdata = from->log_userdata;
     return config;
 }
 

@@ -13,8 +13,6 @@
 struct config {
     struct options options;
     struct session_store *sessions; /* one reference, possibly shared with other clients */
-    gg_log_fn log_fn;
-    void *log_userdata;
     unsigned long generation; /* differs between any two snapshots; never 0 */
     atomic_int refs;
 };

@@ -133,18 +133,16 @@ static curl_socket_t open_socket(void *userdata, curlsocktype purpose,
     struct engine *engine = userdata;
     if (purpose != CURLSOCKTYPE_IPCXN)
         return CURL_SOCKET_BAD;
-    int fd = socket(address->family, address->socktype | SOCK_CLOEXEC, address->protocol);
-    if (fd < 0)
-        return CURL_SOCKET_BAD;
+    /* Made and recorded under the lock that fork() takes first: a child
+     * never holds one of these that it does not know of. */
     pthread_mutex_lock(&engine->lock);
-    if (engine->socket_count == engine->socket_capacity && !reserve_sockets(engine)) {
-        pthread_mutex_unlock(&engine->lock);
-        close(fd);
-        return CURL_SOCKET_BAD;
-    }
-    engine->sockets[engine->socket_count++] = fd;
+    int fd = -1;
+    if (engine->socket_count < engine->socket_capacity || reserve_sockets(engine))
+        fd = socket(address->family, address->socktype | SOCK_CLOEXEC, address->protocol);
+    if (fd >= 0)
+        engine->sockets[engine->socket_count++] = fd;
     pthread_mutex_unlock(&engine->lock);
-    return fd;
+    return fd >= 0 ? fd : CURL_SOCKET_BAD;
 }
 
 static int close_socket(void *userdata, curl_socket_t fd)
@@ -156,8 +154,9 @@ static int close_socket(void *userdata, curl_socket_t fd)
             engine->sockets[i] = engine->sockets[--engine->socket_count];
             break;
         }
+    int rc = close(fd);
     pthread_mutex_unlock(&engine->lock);
-    return close(fd);
+    return rc;
 }
 
 /* Gives back a handle's claim on socket room. */

@@ -10,7 +10,7 @@
 /* Objects of a lower rank are locked first. A thread holding a lock of
  * some rank never waits for a lock of a lower one, so the order in which
  * the hooks lock cannot deadlock against any caller. */
-enum fork_rank { FORK_RANK_CLIENT = 0, FORK_RANK_STORE = 1 };
+enum fork_rank { FORK_RANK_CLIENT = 0, FORK_RANK_STORE = 1, FORK_RANK_RESULTS = 2 };
 
 struct fork_watch {
     enum fork_rank rank;
@@ -21,7 +21,7 @@ struct fork_watch {
     struct fork_watch *next;
 };
 
-/* Both return 0, or -1 when the handlers could not be installed. */
+/* 0, or -1 when the handlers could not be installed. */
 int fork_watch_add(struct fork_watch *watch);
 void fork_watch_remove(struct fork_watch *watch);
 

@@ -150,9 +150,15 @@ static int take_from_session(const struct endpoint *endpoint, const struct param
     if (kongregate && site)
         site = session_game_scope(site, scope) ? scope : NULL;
     const char *who = request_value(req, endpoint, kongregate ? "user_id" : "member");
-    if (!store || !who || !site || req->remembered.token ||
-        !session_find(store, kongregate ? "kongregate" : "kickapps", site, who,
-                      &req->remembered))
+    if (!store || !who || !site || req->remembered.token)
+        return GG_OK;
+    int found = session_find(store, kongregate ? "kongregate" : "kickapps", site, who,
+                             &req->remembered);
+    if (found == GG_ENOMEM) {
+        strbuf_adds(msg, "out of memory while reading the session store");
+        return GG_ENOMEM;
+    }
+    if (found != GG_OK)
         return GG_OK;
     req->values[index] = req->remembered.token;
     const char *privileges = req->remembered.privileges;

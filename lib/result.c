@@ -1,22 +1,61 @@
 #include "result.h"
 
+#include "fork.h"
 #include "gamegate.h"
 #include "json_safe.h"
 #include "message.h"
 
 #include <openssl/crypto.h>
+#include <pthread.h>
+#include <stdint.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+/* The locks that guard results' caches, shared by all results (a lock per
+ * result could not be taken by the fork hooks, which must hold every lock a
+ * reader may hold, lest a child inherit one held by a vanished thread). */
+#define CACHE_LOCKS 64
+static pthread_mutex_t cache_locks[CACHE_LOCKS];
+static pthread_once_t cache_locks_once = PTHREAD_ONCE_INIT;
+static bool cache_locks_ready;
+
+static void lock_all(void *unused)
+{
+    (void)unused;
+    for (int i = 0; i < CACHE_LOCKS; i++)
+        pthread_mutex_lock(&cache_locks[i]);
+}
+
+static void unlock_all(void *unused)
+{
+    (void)unused;
+    for (int i = 0; i < CACHE_LOCKS; i++)
+        pthread_mutex_unlock(&cache_locks[i]);
+}
+
+static struct fork_watch cache_locks_watch = {
+    .rank = FORK_RANK_RESULTS, .prepare = lock_all, .parent = unlock_all, .child = unlock_all};
+
+static void init_cache_locks(void)
+{
+    for (int i = 0; i < CACHE_LOCKS; i++)
+        pthread_mutex_init(&cache_locks[i], NULL);
+    cache_locks_ready = fork_watch_add(&cache_locks_watch) == 0;
+}
+
+static pthread_mutex_t *cache_lock_of(const gg_result *result)
+{
+    return &cache_locks[((uintptr_t)result >> 6) % CACHE_LOCKS];
+}
+
 struct gg_result *result_new(void)
 {
-    struct gg_result *result = calloc(1, sizeof *result);
-    if (result && pthread_mutex_init(&result->cache_lock, NULL) != 0) {
-        free(result);
-        return NULL;
-    }
+    pthread_once(&cache_locks_once, init_cache_locks);
+    struct gg_result *result = cache_locks_ready ? calloc(1, sizeof *result) : NULL;
+    if (result) /* until a call's answer says otherwise */
+        result->outcome = GG_OUTCOME_NOT_APPLIED;
     return result;
 }
 
@@ -24,8 +63,8 @@ void result_set_outcome(struct gg_result *result, int code, const char *message,
                         const char *const *secrets, size_t secret_count)
 {
     result->code = code;
-    if (code != GG_OK && result->outcome == GG_OUTCOME_SUCCEEDED)
-        result->outcome = GG_OUTCOME_NOT_APPLIED;
+    if (code == GG_OK)
+        result->outcome = GG_OUTCOME_SUCCEEDED;
     free(result->message);
     result->message = code == GG_OK ? NULL : message_clean(message, secrets, secret_count);
 }
@@ -202,9 +241,9 @@ GG_EXTERN const char *gg_result_get(const gg_result *result, const char *path)
     gg_result *mutable = (gg_result *)result;
     char key[2 * sizeof(void *) + 3];
     snprintf(key, sizeof key, "%p", (void *)node);
-    pthread_mutex_lock(&mutable->cache_lock);
+    pthread_mutex_lock(cache_lock_of(result));
     const char *text = cached_text(mutable, node, key);
-    pthread_mutex_unlock(&mutable->cache_lock);
+    pthread_mutex_unlock(cache_lock_of(result));
     return text;
 }
 
@@ -241,11 +280,11 @@ GG_EXTERN const char *gg_result_json(const gg_result *result)
     if (!result || !result->body)
         return "";
     gg_result *mutable = (gg_result *)result;
-    pthread_mutex_lock(&mutable->cache_lock);
+    pthread_mutex_lock(cache_lock_of(result));
     if (!mutable->json_text)
         mutable->json_text = json_safe_dump(result->body);
     const char *text = mutable->json_text ? mutable->json_text : "";
-    pthread_mutex_unlock(&mutable->cache_lock);
+    pthread_mutex_unlock(cache_lock_of(result));
     return text;
 }
 
@@ -280,6 +319,5 @@ GG_EXTERN void gg_result_free(gg_result *result)
     if (result->json_text)
         OPENSSL_cleanse(result->json_text, strlen(result->json_text));
     free(result->json_text);
-    pthread_mutex_destroy(&result->cache_lock);
     free(result);
 }

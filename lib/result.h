@@ -5,7 +5,6 @@
 #include "gamegate.h"
 
 #include <jansson.h>
-#include <pthread.h>
 #include <stddef.h>
 
 struct gg_result {
@@ -17,15 +16,16 @@ struct gg_result {
     json_t *body;  /* the normalized body, or NULL */
     /* Made on first request and kept, because the strings handed out must
      * live as long as the result; readers in several threads fill them, so
-     * under a lock: */
-    pthread_mutex_t cache_lock;
+     * under one of the results' shared locks (result.c): */
     char *json_text;
     json_t *texts; /* JSON text of non-string values, keyed by node address */
 };
 
 /* NULL if out of memory. */
 struct gg_result *result_new(void);
-/* Sets the code and, on failure, the message cleaned of the given secrets. */
+/* Sets the code and, on failure, the message cleaned of the given secrets;
+ * a success is the outcome SUCCEEDED, a failure keeps the outcome set (by
+ * default NOT_APPLIED). */
 void result_set_outcome(struct gg_result *result, int code, const char *message,
                         const char *const *secrets, size_t secret_count);
 /* Redacts the secrets from every string of the body, for a failure whose

@@ -341,6 +341,22 @@ static struct entry *entry_new(const char *key, const struct session_data *data)
     return entry;
 }
 
+/* Readers cannot drop what expired under a shared lock, so writers do: a
+ * few at a time from the oldest end, keeping each write short. Write lock. */
+#define SWEEP_MAX 16
+
+static void sweep_expired(struct session_store *store)
+{
+    long long now = clock_now_ms();
+    struct entry *entry = store->oldest;
+    for (int i = 0; i < SWEEP_MAX && entry; i++) {
+        struct entry *newer = entry->newer;
+        if (expired(entry, now))
+            drop(store, entry);
+        entry = newer;
+    }
+}
+
 static int remember_key(struct session_store *store, const char *key,
                         const struct session_data *data)
 {
@@ -348,6 +364,7 @@ static int remember_key(struct session_store *store, const char *key,
     if (!entry)
         return GG_ENOMEM;
     pthread_rwlock_wrlock(&store->lock);
+    sweep_expired(store);
     struct entry *old = find(store, key, entry->hash);
     if (old)
         drop(store, old);
@@ -370,29 +387,19 @@ static int remember_key(struct session_store *store, const char *key,
 }
 
 /* An expired entry reads as absent; writers drop it when they pass. */
-static bool lookup_key(struct session_store *store, const char *key, struct session_data *out)
+static int lookup_key(struct session_store *store, const char *key, struct session_data *out)
 {
     uint64_t hash = hash_of(key);
     long long now = clock_now_ms();
     pthread_rwlock_rdlock(&store->lock);
     struct entry *entry = find(store, key, hash);
-    bool found = entry && !expired(entry, now) && session_data_copy(out, &entry->data);
-    if (found && !atomic_load_explicit(&entry->used, memory_order_relaxed))
+    int code = !entry || expired(entry, now)             ? GG_ENOTFOUND
+               : session_data_copy(out, &entry->data) ? GG_OK
+                                                        : GG_ENOMEM;
+    if (code == GG_OK && !atomic_load_explicit(&entry->used, memory_order_relaxed))
         atomic_store_explicit(&entry->used, true, memory_order_relaxed);
     pthread_rwlock_unlock(&store->lock);
-    return found;
-}
-
-static bool forget_key(struct session_store *store, const char *key)
-{
-    uint64_t hash = hash_of(key);
-    pthread_rwlock_wrlock(&store->lock);
-    struct entry *entry = find(store, key, hash);
-    bool was_live = entry && !expired(entry, clock_now_ms());
-    if (entry)
-        drop(store, entry);
-    pthread_rwlock_unlock(&store->lock);
-    return was_live;
+    return code;
 }
 
 static char kind_of(const char *service, const char *who)
@@ -414,29 +421,42 @@ int session_remember(struct session_store *store, const char *service,
     return code;
 }
 
-bool session_find(struct session_store *store, const char *service, const char *site,
-                  const char *who, struct session_data *out)
+int session_find(struct session_store *store, const char *service, const char *site,
+                 const char *who, struct session_data *out)
 {
     char key[KEY_MAX];
     *out = (struct session_data){0};
-    return make_key(key, service, site, kind_of(service, who), who) &&
-           lookup_key(store, key, out);
+    if (!make_key(key, service, site, kind_of(service, who), who))
+        return GG_ENOTFOUND;
+    return lookup_key(store, key, out);
 }
 
 bool session_forget(struct session_store *store, const char *service, const char *site,
                     const char *who)
 {
-    struct session_data data = {0};
-    if (!session_find(store, service, site, who, &data))
+    char key[KEY_MAX], other[KEY_MAX] = "", user_id[KEY_MAX] = "";
+    char kind = kind_of(service, who);
+    if (!make_key(key, service, site, kind, who))
         return false;
-    char key[KEY_MAX];
-    if (data.user_id && make_key(key, service, site, 'i', data.user_id))
-        forget_key(store, key);
-    if (data.username && kind_of(service, data.username) == 'u' &&
-        make_key(key, service, site, 'u', data.username))
-        forget_key(store, key);
-    session_data_clear(&data);
-    return true;
+    pthread_rwlock_wrlock(&store->lock);
+    struct entry *entry = find(store, key, hash_of(key));
+    bool live = entry && !expired(entry, clock_now_ms());
+    if (entry) {
+        /* The same login under its other name: KickApps keeps both. */
+        const struct session_data *data = &entry->data;
+        if (data->user_id)
+            snprintf(user_id, sizeof user_id, "%s", data->user_id);
+        if (kind == 'u' && data->user_id)
+            make_key(other, service, site, 'i', data->user_id);
+        else if (kind == 'i' && data->username && kind_of(service, data->username) == 'u')
+            make_key(other, service, site, 'u', data->username);
+        drop(store, entry);
+    }
+    struct entry *twin = *other ? find(store, other, hash_of(other)) : NULL;
+    if (twin && twin->data.user_id && strcmp(twin->data.user_id, user_id) == 0)
+        drop(store, twin);
+    pthread_rwlock_unlock(&store->lock);
+    return live;
 }
 
 size_t session_count(struct session_store *store)

@@ -43,11 +43,12 @@ void session_store_set_ttl(struct session_store *store, long long ttl_ms);
  * by data->user_id and by data->username. GG_OK or GG_ENOMEM. */
 int session_remember(struct session_store *store, const char *service,
                      const struct session_data *data);
-/* A copy of the login of who on site, for the caller to session_data_clear;
- * false if none. */
-bool session_find(struct session_store *store, const char *service, const char *site,
-                  const char *who, struct session_data *out);
-/* Forgets who's login under all its names; false if there was none. */
+/* A copy of the login of who on site, for the caller to session_data_clear:
+ * GG_OK, GG_ENOTFOUND (none, or expired) or GG_ENOMEM. */
+int session_find(struct session_store *store, const char *service, const char *site,
+                 const char *who, struct session_data *out);
+/* Forgets who's login under all its names, expired or not; false if there
+ * was no live one. */
 bool session_forget(struct session_store *store, const char *service, const char *site,
                     const char *who);
 size_t session_count(struct session_store *store);

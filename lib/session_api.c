@@ -96,10 +96,12 @@ GG_EXTERN int gg_session_get(gg_client *client, const char *service, const char 
         struct where where;
         struct session_data data = {0};
         code = locate(config, service, site, who, &where, &why);
-        if (code == GG_OK && !session_find(config->sessions, service, where.site, who, &data)) {
+        if (code == GG_OK)
+            code = session_find(config->sessions, service, where.site, who, &data);
+        if (code == GG_ENOTFOUND)
             why = "nothing remembered for that user (never logged in here, forgotten or expired)";
-            code = GG_ENOTFOUND;
-        }
+        else if (code == GG_ENOMEM)
+            why = "out of memory";
         if (code == GG_OK)
             code = fill(result, &where, &data, &why);
         session_data_clear(&data);
@@ -139,15 +141,20 @@ GG_EXTERN int gg_client_share_sessions(gg_client *client, gg_client *owner)
                               ? NULL
                               : config_copy(client->config);
     int code = GG_OK;
+    struct config *previous = NULL;
     if (next) {
-        session_store_release(next->sessions);
+        session_store_retain(owners->sessions);
+        struct session_store *own = next->sessions;
         next->sessions = owners->sessions;
-        session_store_retain(next->sessions);
-        client_publish(client, next);
-    } else if (client->config->sessions != owners->sessions) {
-        code = GG_ENOMEM;
+        previous = client_publish(client, next);
+        pthread_mutex_unlock(&client->set_lock);
+        session_store_release(own); /* never under set_lock: it may free the store */
+    } else {
+        if (client->config->sessions != owners->sessions)
+            code = GG_ENOMEM;
+        pthread_mutex_unlock(&client->set_lock);
     }
-    pthread_mutex_unlock(&client->set_lock);
+    config_release(previous);
     config_release(owners);
     client_set_error(client, code, NULL);
     return code;

@@ -130,7 +130,7 @@ static double store_lookup_us(int logins, long *bytes_each)
     for (int i = 0; i < lookups; i++) {
         snprintf(id, sizeof id, "%d", (int)(rand_r(&seed) % (unsigned)logins));
         struct session_data out;
-        if (session_find(store, "kongregate", scope, id, &out))
+        if (session_find(store, "kongregate", scope, id, &out) == GG_OK)
             session_data_clear(&out);
         else
             missing++;

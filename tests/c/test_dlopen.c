@@ -4,6 +4,7 @@
 #include "sandbox.h"
 
 #include <dlfcn.h>
+#include <pthread.h>
 #include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -40,6 +41,23 @@ static void *need(void *library, const char *name)
 }
 
 #define BIND(field) (*(void **)&gg.field = need(library, "gg_" #field))
+
+/* A thread that got a message from the library, and is still running when
+ * the program dlcloses it, must exit cleanly: the library keeps per-thread
+ * messages whose destructor runs at thread exit. */
+static pthread_barrier_t closed;
+
+static void *fail_then_outlive_dlclose(void *unused)
+{
+    (void)unused;
+    gg_client *client = NULL;
+    gg.client_new(&client);
+    gg.client_set(client, "no.such.option", "x");
+    gg.client_free(client);
+    pthread_barrier_wait(&closed); /* the main thread dlcloses meanwhile */
+    pthread_barrier_wait(&closed);
+    return NULL;
+}
 
 int main(void)
 {
@@ -94,7 +112,14 @@ int main(void)
     gg.client_free(client);
     gg.client_free(NULL);
 
+    pthread_barrier_init(&closed, NULL, 2);
+    pthread_t thread;
+    pthread_create(&thread, NULL, fail_then_outlive_dlclose, NULL);
+    pthread_barrier_wait(&closed);
     sandbox_release();
-    dlclose(library);
+    CHECK_INT(dlclose(library), 0);
+    pthread_barrier_wait(&closed);
+    pthread_join(thread, NULL); /* it exited: no crash in an unmapped destructor */
+    pthread_barrier_destroy(&closed);
     return check_summary();
 }

@@ -17,6 +17,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/socket.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
@@ -201,6 +202,133 @@ static void test_fork_while_other_threads_work(void)
     gg_client_free(client);
 }
 
+struct churn {
+    atomic_bool stop;
+    atomic_long rounds;
+    const gg_result *result; /* read over and over, when set */
+    gg_client *refused;      /* calls a port nobody listens on, when set */
+};
+
+/* Clients that share stores come and go: releasing a store takes the fork
+ * registry's lock, which fork() holds while it waits for client locks. */
+static void *share_and_free(void *arg)
+{
+    struct churn *c = arg;
+    while (!atomic_load(&c->stop)) {
+        gg_client *owner = NULL, *sharer = NULL;
+        gg_client_new(&owner);
+        gg_client_new(&sharer);
+        gg_client_share_sessions(sharer, owner);
+        gg_client_free(owner);
+        gg_client_free(sharer);
+        atomic_fetch_add(&c->rounds, 1);
+    }
+    return NULL;
+}
+
+static void *read_result(void *arg)
+{
+    struct churn *c = arg;
+    while (!atomic_load(&c->stop)) {
+        gg_result_get(c->result, "items.0");
+        gg_result_json(c->result);
+        atomic_fetch_add(&c->rounds, 1);
+    }
+    return NULL;
+}
+
+static void *open_sockets(void *arg)
+{
+    struct churn *c = arg;
+    while (!atomic_load(&c->stop)) {
+        gg_call(c->refused, "kongregate.items", NULL, NULL);
+        atomic_fetch_add(&c->rounds, 1);
+    }
+    return NULL;
+}
+
+/* Internet sockets open in this process. */
+static int inet_sockets(void)
+{
+    int count = 0;
+    for (int fd = 0; fd < 1024; fd++) {
+        struct sockaddr_storage address;
+        socklen_t len = sizeof address;
+        if (getsockname(fd, (struct sockaddr *)&address, &len) == 0 &&
+            (address.ss_family == AF_INET || address.ss_family == AF_INET6))
+            count++;
+    }
+    return count;
+}
+
+/* Forks again and again while workers run; each child does its check and
+ * exits, within a time limit. Returns the children that failed or hung. */
+static int fork_under(void *(*work)(void *), struct churn *c, int forks,
+                      int (*child_check)(struct churn *))
+{
+    pthread_t threads[4];
+    for (int t = 0; t < 4; t++)
+        pthread_create(&threads[t], NULL, work, c);
+    while (atomic_load(&c->rounds) < 10)
+        nanosleep(&(struct timespec){0, 1000 * 1000}, NULL);
+    int bad = 0;
+    for (int i = 0; i < forks; i++) {
+        pid_t pid = fork();
+        if (pid == 0) {
+            alarm(20);
+            _exit(child_check(c));
+        }
+        bad += wait_for(pid) != 0;
+    }
+    atomic_store(&c->stop, true);
+    for (int t = 0; t < 4; t++)
+        pthread_join(threads[t], NULL);
+    return bad;
+}
+
+static int child_makes_a_client(struct churn *c)
+{
+    (void)c;
+    gg_client *client = NULL;
+    int code = gg_client_new(&client);
+    gg_client_free(client);
+    return code != GG_OK;
+}
+
+static int child_reads_the_result(struct churn *c)
+{
+    return gg_result_get(c->result, "items.0") == NULL;
+}
+
+static int child_holds_no_parent_socket(struct churn *c)
+{
+    (void)c;
+    return inet_sockets() != 0;
+}
+
+static void test_fork_while_locks_and_sockets_change_hands(void)
+{
+    struct churn sharing = {0};
+    CHECK_INT(fork_under(share_and_free, &sharing, 200, child_makes_a_client), 0);
+
+    gg_client *client = new_client();
+    gg_result *items = NULL;
+    CHECK_INT(gg_call(client, "kongregate.items", NULL, &items), GG_OK);
+    struct churn reading = {.result = items};
+    CHECK_INT(fork_under(read_result, &reading, 200, child_reads_the_result), 0);
+    gg_result_free(items);
+    gg_client_free(client);
+
+    gg_client *refused = NULL;
+    gg_client_new(&refused);
+    gg_client_set(refused, "kongregate.base_url", "http://127.0.0.1:1");
+    gg_client_set(refused, "kongregate.api_key", api_key);
+    gg_client_set(refused, "retry.attempts", "1");
+    struct churn connecting = {.refused = refused};
+    CHECK_INT(fork_under(open_sockets, &connecting, 300, child_holds_no_parent_socket), 0);
+    gg_client_free(refused);
+}
+
 int main(void)
 {
     json_t *seed = sandbox_seed();
@@ -212,6 +340,7 @@ int main(void)
 
     test_children_get_their_own_answers();
     test_fork_while_other_threads_work();
+    test_fork_while_locks_and_sockets_change_hands();
 
     sandbox_release();
     return check_summary();

@@ -131,9 +131,14 @@ static void scenario(void)
     const char *token = "9f2c6a1d4e8b7c3a5f0e1d2c3b4a59687766554433221100ffeeddccbbaa9988";
     gg_result *result = NULL;
     const char *login[] = {"user_id", "1480702", "game_auth_token", token, NULL};
-    TRY(gg_call(client, "kongregate.authenticate", login, &result), "authenticate");
+    int logged_in = gg_call(client, "kongregate.authenticate", login, &result);
+    expect(logged_in, GG_OK, "authenticate");
     gg_result_get(result, "user_id");
     gg_result_json(result);
+    gg_result_free(result);
+    /* A remembered login read back: found, or out of memory, never "not found". */
+    expect(gg_session_get(client, "kongregate", NULL, "1480702", &result),
+           logged_in == GG_OK ? GG_OK : GG_ENOTFOUND, "session_get of a login");
     gg_result_free(result);
 
     const char *member[] = {"username", "nobody", "callback", "cb", NULL};

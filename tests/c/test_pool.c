@@ -294,6 +294,61 @@ static void test_sharing_while_the_owner_changes(void)
     gg_client_free(owner);
 }
 
+/* gg_client_errmsg's text lives until this thread's next call on that
+ * client, whatever it does with other clients meanwhile. */
+static void test_a_message_outlives_calls_on_other_clients(void)
+{
+    gg_client *first = new_client("1");
+    const char *bad[] = {"user_id", "not-a-number", NULL};
+    CHECK_INT(gg_call(first, "kongregate.user_info", bad, NULL), GG_EINVAL);
+    const char *kept = gg_client_errmsg(first);
+    char copy[256];
+    snprintf(copy, sizeof copy, "%s", kept);
+    for (int i = 0; i < 20; i++) {
+        gg_client *other = new_client("1");
+        gg_call(other, "kongregate.user_info", bad, NULL);
+        gg_client_free(other);
+    }
+    CHECK_STR(kept, copy); /* the same pointer, still alive (valgrind, ASan) */
+    CHECK(gg_client_errmsg(first) == kept);
+    gg_client_free(first);
+}
+
+struct log_count {
+    atomic_int lines;
+};
+
+static void count_line(void *userdata, int level, const char *message)
+{
+    (void)level;
+    (void)message;
+    atomic_fetch_add(&((struct log_count *)userdata)->lines, 1);
+}
+
+/* Once gg_client_set_log(NULL) returns, no call still in flight logs to
+ * the fn it replaced. */
+static void test_stopping_the_log_stops_calls_in_flight(void)
+{
+    gg_client *client = new_client("4");
+    gg_client_set(client, "log_level", "debug");
+    struct log_count counted = {0};
+    CHECK_INT(gg_client_set_log(client, count_line, &counted), GG_OK);
+    CHECK_INT(sandbox_control("/_sandbox/barrier?parties=2&timeout=120"), 0);
+    struct worker held = {.client = client, .calls = 1};
+    pthread_t thread;
+    pthread_create(&thread, NULL, call_many, &held);
+    CHECK(wait_until_held(1));
+    CHECK_INT(gg_client_set_log(client, NULL, NULL), GG_OK);
+    int before = atomic_load(&counted.lines);
+    gg_client *other = new_client("1");
+    CHECK(ask_about(other, 0)); /* the second party */
+    pthread_join(thread, NULL);
+    gg_client_free(other);
+    CHECK_INT(atomic_load(&held.good), 1);
+    CHECK_INT(atomic_load(&counted.lines), before);
+    gg_client_free(client);
+}
+
 int main(void)
 {
     json_t *seed = sandbox_seed();
@@ -308,6 +363,8 @@ int main(void)
     test_local_work_does_not_wait_for_calls();
     test_one_result_read_by_many_threads();
     test_sharing_while_the_owner_changes();
+    test_a_message_outlives_calls_on_other_clients();
+    test_stopping_the_log_stops_calls_in_flight();
 
     sandbox_release();
     return check_summary();
