@@ -110,7 +110,8 @@ GG_EXTERN const char *gg_strerror(int code);
 /* Creates a client with default options. On failure *out is NULL. */
 GG_EXTERN int gg_client_new(gg_client **out);
 
-/* Frees the client and wipes the keys it held. NULL is a no-op. */
+/* Frees the client and wipes the keys it held (and libcurl's copies of
+ * them, when gamegate initialized libcurl). NULL is a no-op. */
 GG_EXTERN void gg_client_free(gg_client *client);
 
 /*
