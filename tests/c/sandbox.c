@@ -4,6 +4,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 static json_t *seed;
 
@@ -79,6 +80,36 @@ json_t *sandbox_stats(void)
     CURLcode rc = curl_easy_perform(curl);
     curl_easy_cleanup(curl);
     return rc == CURLE_OK ? json_loads(text, 0, NULL) : NULL;
+}
+
+long sandbox_stat(const char *name)
+{
+    json_t *stats = sandbox_stats();
+    json_t *value = json_object_get(stats, name);
+    long figure = json_is_integer(value) ? (long)json_integer_value(value) : -1;
+    json_decref(stats);
+    return figure;
+}
+
+int sandbox_wait_until_held(long count)
+{
+    for (int tries = 0; tries < 6000; tries++) {
+        if (sandbox_stat("held") >= count)
+            return 1;
+        nanosleep(&(struct timespec){0, 10 * 1000 * 1000}, NULL);
+    }
+    return 0;
+}
+
+const char *sandbox_api_key(void)
+{
+    json_t *games = json_object_get(json_object_get(sandbox_seed(), "kongregate"), "games");
+    return json_string_value(json_object_get(json_array_get(games, 0), "api_key"));
+}
+
+json_t *sandbox_kongregate_users(void)
+{
+    return json_object_get(json_object_get(sandbox_seed(), "kongregate"), "users");
 }
 
 void sandbox_release(void)

@@ -12,6 +12,14 @@ json_t *sandbox_seed(void);
 int sandbox_control(const char *path_and_query);
 /* GET /_sandbox/stats, parsed (connections, requests); NULL on failure. */
 json_t *sandbox_stats(void);
+/* One figure of GET /_sandbox/stats ("connections", "requests", "held"),
+ * -1 on failure. The asking request's own connection is counted. */
+long sandbox_stat(const char *name);
+/* Whether count requests are held at the sandbox's barrier within a minute. */
+int sandbox_wait_until_held(long count);
+/* The seed's first game's api_key, and its Kongregate users. */
+const char *sandbox_api_key(void);
+json_t *sandbox_kongregate_users(void);
 void sandbox_release(void);
 
 #endif

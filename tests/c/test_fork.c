@@ -39,14 +39,6 @@ static gg_client *new_client(void)
     return client;
 }
 
-static long sandbox_number(const char *name)
-{
-    json_t *stats = sandbox_stats();
-    long value = (long)json_integer_value(json_object_get(stats, name));
-    json_decref(stats);
-    return value;
-}
-
 /* A question only this child asks: the players whose bits are set in
  * which, by user_ids; the answer names exactly them, in order. */
 static int ask_own_question(gg_client *client, unsigned which)
@@ -106,7 +98,7 @@ static void test_children_get_their_own_answers(void)
     for (int round = 0; round < ROUNDS; round++) {
         /* The parent holds a kept-alive connection when it forks. */
         CHECK(ask_own_question(client, 1));
-        long before = sandbox_number("connections");
+        long before = sandbox_stat("connections");
         pid_t children[CHILDREN];
         for (unsigned c = 0; c < CHILDREN; c++) {
             children[c] = fork();
@@ -122,7 +114,7 @@ static void test_children_get_their_own_answers(void)
         /* The parent's connection still serves it: no new one is opened. */
         for (int i = 0; i < 20; i++)
             CHECK(ask_own_question(client, 1));
-        long opened = sandbox_number("connections") - before - 1; /* less the asking one */
+        long opened = sandbox_stat("connections") - before - 1; /* less the asking one */
         /* One connection per child, and none for the parent. */
         CHECK_INT(opened, CHILDREN);
         printf("fork: round %d: %d children x %d calls, %d wrong answers, %ld connections "
@@ -176,8 +168,7 @@ static void test_fork_while_other_threads_work(void)
     pthread_t calling, storing;
     pthread_create(&calling, NULL, call_held_at_barrier, &caller);
     pthread_create(&storing, NULL, use_store, &storer);
-    for (int tries = 0; tries < 6000 && sandbox_number("held") < 1; tries++)
-        nanosleep(&(struct timespec){0, 10 * 1000 * 1000}, NULL);
+    CHECK(sandbox_wait_until_held(1));
     while (atomic_load(&storer.done) < 100)
         nanosleep(&(struct timespec){0, 1000 * 1000}, NULL);
 
@@ -331,11 +322,8 @@ static void test_fork_while_locks_and_sockets_change_hands(void)
 
 int main(void)
 {
-    json_t *seed = sandbox_seed();
-    json_t *kongregate = json_object_get(seed, "kongregate");
-    api_key = json_string_value(
-        json_object_get(json_array_get(json_object_get(kongregate, "games"), 0), "api_key"));
-    users = json_object_get(kongregate, "users");
+    api_key = sandbox_api_key();
+    users = sandbox_kongregate_users();
     CHECK_INT(sandbox_control("/_sandbox/reset"), 0);
 
     test_children_get_their_own_answers();

@@ -34,30 +34,6 @@ static gg_client *new_client(const char *max_connections)
     return client;
 }
 
-/* Connections the sandbox accepted, the one that asks included. */
-static long connections_opened(void)
-{
-    json_t *stats = sandbox_stats();
-    long count = (long)json_integer_value(json_object_get(stats, "connections"));
-    json_decref(stats);
-    return count;
-}
-
-/* Whether count requests are held at the sandbox's barrier, within a minute. */
-static bool wait_until_held(long count)
-{
-    for (int tries = 0; tries < 6000; tries++) {
-        json_t *stats = sandbox_stats();
-        long held = (long)json_integer_value(json_object_get(stats, "held"));
-        json_decref(stats);
-        if (held >= count)
-            return true;
-        struct timespec pause = {0, 10 * 1000 * 1000};
-        nanosleep(&pause, NULL);
-    }
-    return false;
-}
-
 /* Asks about one player and checks that the answer is that player's. */
 static int ask_about(gg_client *client, size_t player)
 {
@@ -122,12 +98,12 @@ static void test_calls_in_flight_together(void)
     /* Then a thousand calls over a bound of four connections, on a client
      * that has none open yet. */
     client = new_client(MAX_CONNECTIONS);
-    long before = connections_opened();
+    long before = sandbox_stat("connections");
     run_workers(client, CALLS / THREADS, workers);
     int good = 0;
     for (size_t t = 0; t < THREADS; t++)
         good += atomic_load(&workers[t].good);
-    long opened = connections_opened() - before - 1; /* less the asking one */
+    long opened = sandbox_stat("connections") - before - 1; /* less the asking one */
     CHECK_INT(good, CALLS);
     CHECK(opened >= 1 && opened <= atoi(MAX_CONNECTIONS));
     printf("pool: %d threads, %d calls on one client, %ld connections opened "
@@ -182,7 +158,7 @@ static void test_local_work_does_not_wait_for_calls(void)
     struct worker held = {.client = client, .calls = 1};
     pthread_t thread;
     pthread_create(&thread, NULL, call_many, &held);
-    CHECK(wait_until_held(1));
+    CHECK(sandbox_wait_until_held(1));
 
     /* Everything that needs no network, on the same client, meanwhile. */
     char form[512];
@@ -337,7 +313,7 @@ static void test_stopping_the_log_stops_calls_in_flight(void)
     struct worker held = {.client = client, .calls = 1};
     pthread_t thread;
     pthread_create(&thread, NULL, call_many, &held);
-    CHECK(wait_until_held(1));
+    CHECK(sandbox_wait_until_held(1));
     CHECK_INT(gg_client_set_log(client, NULL, NULL), GG_OK);
     int before = atomic_load(&counted.lines);
     gg_client *other = new_client("1");
@@ -351,11 +327,8 @@ static void test_stopping_the_log_stops_calls_in_flight(void)
 
 int main(void)
 {
-    json_t *seed = sandbox_seed();
-    json_t *kongregate = json_object_get(seed, "kongregate");
-    api_key = json_string_value(
-        json_object_get(json_array_get(json_object_get(kongregate, "games"), 0), "api_key"));
-    users = json_object_get(kongregate, "users");
+    api_key = sandbox_api_key();
+    users = sandbox_kongregate_users();
     CHECK_INT(sandbox_control("/_sandbox/reset"), 0);
 
     test_calls_in_flight_together();
