@@ -15,20 +15,25 @@
 #include <stdlib.h>
 #include <string.h>
 
-/* One remembered name of a login, in one allocation with its strings. */
+/* The fields an entry keeps; the site is its key's, and the caller's. */
+enum field { FIELD_TOKEN, FIELD_USERNAME, FIELD_USER_ID, FIELD_PRIVILEGES, FIELD_METHOD,
+             FIELD_COUNT };
+
+/* One remembered name of a login, in one allocation with its strings, kept
+ * small: a lookup in a large store costs a cache miss per line it touches. */
 struct entry {
     uint64_t hash;
     long long expires_ms; /* 0: never */
+    struct entry *newer, *older; /* insertion order, for eviction */
+    struct entry *next_in_bucket;
+    uint32_t field_at[FIELD_COUNT]; /* offset in text, plus one; 0: absent */
+    uint32_t text_size;             /* for wiping */
     /* Set by lookups under the reader lock; eviction gives an entry that
      * was used since it last looked a second chance (the CLOCK
      * approximation of least-recently-used, which lets readers leave the
      * order alone). */
     atomic_bool used;
-    struct entry *newer, *older; /* insertion order, for eviction */
-    struct entry *next_in_bucket;
-    size_t size; /* of the whole allocation, for wiping */
-    struct session_data data; /* points into the tail */
-    char key[];
+    char text[]; /* the key, then each field present */
 };
 
 struct session_store {
@@ -37,7 +42,7 @@ struct session_store {
     size_t capacity;
     long long ttl_ms;
     size_t count;
-    size_t bucket_count; /* a power of two, at least count */
+    size_t bucket_count; /* a power of two, at least twice count */
     struct entry **buckets;
     struct entry *newest, *oldest;
     struct fork_watch fork;
@@ -183,8 +188,26 @@ void session_store_retain(struct session_store *store)
 
 static void free_entry(struct entry *entry)
 {
-    OPENSSL_cleanse(entry, entry->size);
+    OPENSSL_cleanse(entry, sizeof *entry + entry->text_size);
     free(entry);
+}
+
+static const char *field_of(const struct entry *entry, enum field field)
+{
+    return entry->field_at[field] ? entry->text + entry->field_at[field] - 1 : NULL;
+}
+
+/* The entry's login as borrowed pointers, with the site it is kept on. */
+static struct session_data view_of(const struct entry *entry, const char *site)
+{
+    return (struct session_data){
+        .token = (char *)field_of(entry, FIELD_TOKEN),
+        .username = (char *)field_of(entry, FIELD_USERNAME),
+        .user_id = (char *)field_of(entry, FIELD_USER_ID),
+        .site = (char *)site,
+        .privileges = (char *)field_of(entry, FIELD_PRIVILEGES),
+        .method = (char *)field_of(entry, FIELD_METHOD),
+    };
 }
 
 static void unlink_order(struct session_store *store, struct entry *entry)
@@ -271,7 +294,7 @@ void session_store_set_ttl(struct session_store *store, long long ttl_ms)
 static struct entry *find(const struct session_store *store, const char *key, uint64_t hash)
 {
     struct entry *entry = store->buckets[hash & (store->bucket_count - 1)];
-    while (entry && (entry->hash != hash || strcmp(entry->key, key) != 0))
+    while (entry && (entry->hash != hash || strcmp(entry->text, key) != 0))
         entry = entry->next_in_bucket;
     return entry;
 }
@@ -281,12 +304,12 @@ static bool expired(const struct entry *entry, long long now)
     return entry->expires_ms && entry->expires_ms <= now;
 }
 
-/* Doubles the table once it holds as many entries as buckets, so chains
- * stay short however large the capacity. Write lock; without memory the
- * table keeps its size and only gets slower. */
+/* Doubles the table once it is half full, so chains stay short however
+ * large the capacity: in a large store every link followed is a cache miss.
+ * Write lock; without memory the table keeps its size and only gets slower. */
 static void grow(struct session_store *store)
 {
-    if (store->count < store->bucket_count || store->bucket_count > SIZE_MAX / 4)
+    if (2 * store->count < store->bucket_count || store->bucket_count > SIZE_MAX / 4)
         return;
     size_t count = store->bucket_count * 2;
     struct entry **buckets = calloc(count, sizeof *buckets);
@@ -303,41 +326,31 @@ static void grow(struct session_store *store)
     store->bucket_count = count;
 }
 
-static size_t text_size(const char *text)
-{
-    return text ? strlen(text) + 1 : 0;
-}
-
-static char *place(char **at, const char *text)
-{
-    if (!text)
-        return NULL;
-    size_t len = strlen(text) + 1;
-    char *copy = memcpy(*at, text, len);
-    *at += len;
-    return copy;
-}
-
 static struct entry *entry_new(const char *key, const struct session_data *data)
 {
-    const char *fields[] = {data->token, data->username, data->user_id,
-                            data->site, data->privileges, data->method};
-    size_t size = sizeof(struct entry) + strlen(key) + 1;
-    for (size_t i = 0; i < sizeof fields / sizeof *fields; i++)
-        size += text_size(fields[i]);
-    struct entry *entry = calloc(1, size);
+    const char *fields[FIELD_COUNT] = {
+        [FIELD_TOKEN] = data->token, [FIELD_USERNAME] = data->username,
+        [FIELD_USER_ID] = data->user_id, [FIELD_PRIVILEGES] = data->privileges,
+        [FIELD_METHOD] = data->method};
+    size_t text_size = strlen(key) + 1;
+    for (int i = 0; i < FIELD_COUNT; i++)
+        text_size += fields[i] ? strlen(fields[i]) + 1 : 0;
+    if (text_size > UINT32_MAX)
+        return NULL;
+    struct entry *entry = calloc(1, sizeof *entry + text_size);
     if (!entry)
         return NULL;
-    entry->size = size;
+    entry->text_size = (uint32_t)text_size;
     entry->hash = hash_of(key);
-    char *at = entry->key;
-    place(&at, key);
-    entry->data.token = place(&at, data->token);
-    entry->data.username = place(&at, data->username);
-    entry->data.user_id = place(&at, data->user_id);
-    entry->data.site = place(&at, data->site);
-    entry->data.privileges = place(&at, data->privileges);
-    entry->data.method = place(&at, data->method);
+    size_t at = strlen(key) + 1;
+    memcpy(entry->text, key, at);
+    for (int i = 0; i < FIELD_COUNT; i++)
+        if (fields[i]) {
+            size_t len = strlen(fields[i]) + 1;
+            memcpy(entry->text + at, fields[i], len);
+            entry->field_at[i] = (uint32_t)at + 1;
+            at += len;
+        }
     return entry;
 }
 
@@ -387,15 +400,17 @@ static int remember_key(struct session_store *store, const char *key,
 }
 
 /* An expired entry reads as absent; writers drop it when they pass. */
-static int lookup_key(struct session_store *store, const char *key, struct session_data *out)
+static int lookup_key(struct session_store *store, const char *key, const char *site,
+                      struct session_data *out)
 {
     uint64_t hash = hash_of(key);
     long long now = clock_now_ms();
     pthread_rwlock_rdlock(&store->lock);
     struct entry *entry = find(store, key, hash);
-    int code = !entry || expired(entry, now)             ? GG_ENOTFOUND
-               : session_data_copy(out, &entry->data) ? GG_OK
-                                                        : GG_ENOMEM;
+    struct session_data view = entry ? view_of(entry, site) : (struct session_data){0};
+    int code = !entry || expired(entry, now)  ? GG_ENOTFOUND
+               : session_data_copy(out, &view) ? GG_OK
+                                               : GG_ENOMEM;
     if (code == GG_OK && !atomic_load_explicit(&entry->used, memory_order_relaxed))
         atomic_store_explicit(&entry->used, true, memory_order_relaxed);
     pthread_rwlock_unlock(&store->lock);
@@ -428,7 +443,7 @@ int session_find(struct session_store *store, const char *service, const char *s
     *out = (struct session_data){0};
     if (!make_key(key, service, site, kind_of(service, who), who))
         return GG_ENOTFOUND;
-    return lookup_key(store, key, out);
+    return lookup_key(store, key, site, out);
 }
 
 bool session_forget(struct session_store *store, const char *service, const char *site,
@@ -443,7 +458,8 @@ bool session_forget(struct session_store *store, const char *service, const char
     bool live = entry && !expired(entry, clock_now_ms());
     if (entry) {
         /* The same login under its other name: KickApps keeps both. */
-        const struct session_data *data = &entry->data;
+        struct session_data view = view_of(entry, site);
+        const struct session_data *data = &view;
         if (data->user_id)
             snprintf(user_id, sizeof user_id, "%s", data->user_id);
         if (kind == 'u' && data->user_id)
@@ -453,7 +469,8 @@ bool session_forget(struct session_store *store, const char *service, const char
         drop(store, entry);
     }
     struct entry *twin = *other ? find(store, other, hash_of(other)) : NULL;
-    if (twin && twin->data.user_id && strcmp(twin->data.user_id, user_id) == 0)
+    const char *twin_user_id = twin ? field_of(twin, FIELD_USER_ID) : NULL;
+    if (twin_user_id && strcmp(twin_user_id, user_id) == 0)
         drop(store, twin);
     pthread_rwlock_unlock(&store->lock);
     return live;
