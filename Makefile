@@ -33,7 +33,7 @@ HEADERS := $(wildcard lib/*.h) include/gamegate.h
 OBJECTS := $(SOURCES:lib/%.c=$(B)/obj/%.o)
 ASAN_OBJECTS := $(SOURCES:lib/%.c=$(B)/asan/obj/%.o)
 TSAN_OBJECTS := $(SOURCES:lib/%.c=$(B)/tsan/obj/%.o)
-C_TESTS := test_api test_dlopen test_units test_pool test_wipe
+C_TESTS := test_api test_dlopen test_units test_pool test_wipe test_async
 # Not under ASan: test_wipe reads the whole writable address space, which
 # ASan's shadow makes terabytes.
 ASAN_C_TESTS := $(filter-out test_wipe,$(C_TESTS))
@@ -86,6 +86,8 @@ TEST_HELPERS := tests/c/check.h tests/c/sandbox.h tests/c/sandbox.c
 
 $(B)/tests/test_api: tests/c/test_api.c $(TEST_HELPERS) $(B)/lib/$(SONAME)
 $(B)/tests/test_pool: tests/c/test_pool.c $(TEST_HELPERS) $(B)/lib/$(SONAME)
+$(B)/tests/test_async: tests/c/test_async.c $(TEST_HELPERS) $(B)/lib/$(SONAME)
+$(B)/asan/tests/test_async: tests/c/test_async.c $(TEST_HELPERS) $(B)/asan/lib/$(SONAME)
 $(B)/tests/test_fork: tests/c/test_fork.c $(TEST_HELPERS) $(B)/lib/$(SONAME)
 $(B)/tests/test_wipe: tests/c/test_wipe.c $(TEST_HELPERS) $(B)/lib/$(SONAME)
 $(B)/asan/tests/test_fork: tests/c/test_fork.c $(TEST_HELPERS) $(B)/asan/lib/$(SONAME)
@@ -101,7 +103,8 @@ RPATH := -Wl,-rpath,'$$ORIGIN/../lib'
 link_test = $(CC) $(TEST_CFLAGS) $(2) -o $@ $< tests/c/sandbox.c $(1) $(PKG_LIBS) -ldl $(LDFLAGS)
 
 $(B)/tests/test_api $(B)/asan/tests/test_api $(B)/tests/test_pool $(B)/asan/tests/test_pool \
-$(B)/tests/test_fork $(B)/asan/tests/test_fork $(B)/tests/test_wipe:
+$(B)/tests/test_fork $(B)/asan/tests/test_fork $(B)/tests/test_wipe \
+$(B)/tests/test_async $(B)/asan/tests/test_async:
 	@mkdir -p $(@D)
 	$(call link_test,-L$(dir $(@D))lib $(RPATH) -lgamegate,$(if $(findstring asan,$@),$(SANITIZE)))
 # -rdynamic: its malloc must replace the libraries' too.
@@ -122,7 +125,7 @@ $(B)/tsan/tests/test_threads: tests/c/test_threads.c tests/c/check.h $(TSAN_OBJE
 	@mkdir -p $(@D)
 	$(CC) $(TEST_CFLAGS) -fsanitize=thread -o $@ $< $(TSAN_OBJECTS) $(PKG_LIBS)
 
-$(B)/tsan/tests/test_pool: tests/c/test_pool.c $(TEST_HELPERS) $(TSAN_OBJECTS)
+$(B)/tsan/tests/test_pool $(B)/tsan/tests/test_async: $(B)/tsan/tests/%: tests/c/%.c $(TEST_HELPERS) $(TSAN_OBJECTS)
 	@mkdir -p $(@D)
 	$(CC) $(TEST_CFLAGS) -fsanitize=thread -o $@ $< tests/c/sandbox.c $(TSAN_OBJECTS) $(PKG_LIBS)
 
@@ -165,9 +168,10 @@ test-fork: $(B)/tests/test_fork $(B)/asan/tests/test_fork
 test-oom: $(B)/tests/test_oom
 	GG_LIBRARY=$(B)/lib/$(SONAME) $(WITH_SANDBOX) $(B)/tests/test_oom
 
-test-tsan: $(B)/tsan/tests/test_threads $(B)/tsan/tests/test_pool
+test-tsan: $(B)/tsan/tests/test_threads $(B)/tsan/tests/test_pool $(B)/tsan/tests/test_async
 	TSAN_OPTIONS=halt_on_error=1:exitcode=66 $<
 	TSAN_OPTIONS=halt_on_error=1:exitcode=66 $(WITH_SANDBOX) $(B)/tsan/tests/test_pool
+	TSAN_OPTIONS=halt_on_error=1:exitcode=66 $(WITH_SANDBOX) $(B)/tsan/tests/test_async
 
 test: test-exports test-install test-oom test-tsan test-fork test-c test-valgrind test-python test-asan
 

@@ -51,7 +51,8 @@ enum gg_code {
     GG_EAUTH = 9,      /* credentials or developer key rejected */
     GG_EDENIED = 10,   /* IP not whitelisted or banned, privileges too low */
     GG_ESIGNATURE = 11,/* a callback's signature or api_key does not verify */
-    GG_ENOTFOUND = 12  /* the session store holds nothing for that user */
+    GG_ENOTFOUND = 12, /* the session store holds nothing for that user */
+    GG_ECANCELED = 13  /* an asynchronous call was canceled (gg_pending_cancel) */
 };
 
 /* What gg_endpoint_param_flags reports of a parameter. */
@@ -155,6 +156,35 @@ GG_EXTERN const char *gg_client_errmsg(const gg_client *client);
  */
 GG_EXTERN int gg_call(gg_client *client, const char *endpoint,
                       const char *const *params, gg_result **out);
+
+/*
+ * Asynchronous calls, for event loops: nothing here blocks. gg_call_start
+ * checks and starts a call like gg_call (same validation, session store,
+ * retries, outcome and redaction) and returns at once; *out (if out is not
+ * NULL) is a handle for gg_pending_cancel, valid until gg_pending_finish.
+ * Its transfers run on the client's connections, driven by the client's I/O
+ * thread; retry waits are timers. A call refused before sending completes
+ * at once. When calls complete, the fd of gg_client_fd turns readable;
+ * gg_client_next_done then takes them one by one (*out NULL when none is
+ * left), gg_pending_userdata gives back the userdata passed to
+ * gg_call_start, and gg_pending_finish hands over the result (as gg_call
+ * does) and frees the handle. A client is freed only once every call it
+ * started has been finished.
+ */
+typedef struct gg_pending gg_pending;
+GG_EXTERN int gg_call_start(gg_client *client, const char *endpoint,
+                            const char *const *params, void *userdata, gg_pending **out);
+/* A file descriptor to watch for reading (an eventfd); the client's own. */
+GG_EXTERN int gg_client_fd(gg_client *client, int *out);
+GG_EXTERN int gg_client_next_done(gg_client *client, gg_pending **out);
+GG_EXTERN void *gg_pending_userdata(const gg_pending *pending);
+GG_EXTERN int gg_pending_finish(gg_pending *pending, gg_result **out);
+/*
+ * Ends the call as soon as possible: it completes with GG_ECANCELED and the
+ * outcome of what was sent (GG_OUTCOME_UNKNOWN for a state change whose
+ * request had left), or with its own result if it completed first.
+ */
+GG_EXTERN int gg_pending_cancel(gg_pending *pending);
 
 /* The code gg_call returned for this result. */
 GG_EXTERN int gg_result_code(const gg_result *result);

@@ -1,5 +1,7 @@
 /* gg_call: one row of the endpoint table, from parameters to result,
  * retrying reads and never sending a state change twice. */
+#include "call.h"
+
 #include "client.h"
 #include "clock.h"
 #include "endpoints.h"
@@ -21,18 +23,6 @@
 
 /* An attempt that cannot have this long is not started. */
 #define MIN_ATTEMPT_MS 100
-
-/* One gg_call in progress. */
-struct call {
-    struct gg_client *client;
-    struct config *config; /* held for the whole call */
-    const struct endpoint *endpoint;
-    struct request req;
-    struct strbuf body; /* the latest attempt's response body */
-    struct gg_result *result;
-    const char *secrets[MESSAGE_MAX_SECRETS];
-    size_t secret_count;
-};
 
 static void sleep_ms(long long ms)
 {
@@ -214,57 +204,58 @@ static const char *text_of(const struct strbuf *sb)
     return sb->data && !sb->failed ? sb->data : "out of memory";
 }
 
-static int send_with_retries(struct call *call, struct strbuf *msg)
+int call_attempt_begin(struct call *call)
+{
+    const struct endpoint *endpoint = call->endpoint;
+    const struct options *options = &call->config->options;
+    struct strbuf *msg = &call->msg;
+    msg->len = call->msg_prefix;
+    if (msg->data)
+        msg->data[msg->len] = '\0';
+    json_decref(call->result->body);
+    call->result->body = NULL;
+    call->attempt++;
+    long long limit = options_get_number(options, OPT_TIMEOUT_MS);
+    long long deadline = call->deadline_ms;
+    if (deadline && (!limit || deadline - clock_now_ms() < limit))
+        limit = deadline - clock_now_ms() > 1 ? deadline - clock_now_ms() : 1;
+    struct transport_request request = {
+        .method = endpoint->method,
+        .url = call->req.url.data,
+        .form = &call->req.body,
+        .timeout_ms = (long)limit,
+        .fresh = !endpoint->retry_safe,
+    };
+    call->facts = (struct exchange_facts){.retry_after_s = -1};
+    call->code = transport_begin(&call->transfer, &call->client->engine, options,
+                                 call->config->generation, &request, &call->body, msg);
+    return call->code;
+}
+
+long long call_attempt_end(struct call *call, CURLcode rc)
 {
     const struct endpoint *endpoint = call->endpoint;
     const struct config *config = call->config;
-    const struct options *options = &config->options;
-    long long timeout = options_get_number(options, OPT_TIMEOUT_MS);
-    long long deadline_span = options_get_number(options, OPT_RETRY_DEADLINE_MS);
-    long long deadline = deadline_span ? clock_now_ms() + deadline_span : 0;
-    int attempts = endpoint->retry_safe ? (int)options_get_number(options, OPT_RETRY_ATTEMPTS) : 1;
-    size_t prefix = msg->len;
-    struct exchange_facts facts = {0};
-    int code = GG_OK;
-    for (int attempt = 1;; attempt++) {
-        msg->len = prefix;
-        if (msg->data)
-            msg->data[prefix] = '\0';
-        json_decref(call->result->body);
-        call->result->body = NULL;
-        long long limit = timeout;
-        if (deadline && (!limit || deadline - clock_now_ms() < limit))
-            limit = deadline - clock_now_ms() > 1 ? deadline - clock_now_ms() : 1;
-        struct transport_request request = {
-            .method = endpoint->method,
-            .url = call->req.url.data,
-            .form = &call->req.body,
-            .timeout_ms = (long)limit,
-            .fresh = !endpoint->retry_safe,
-        };
-        code = transport_perform(&call->client->engine, options, config->generation, &request,
-                                 &call->body, &facts, msg);
-        call->result->attempts = attempt;
-        call->result->http_status = (int)facts.http_status;
-        if (code == GG_OK)
-            code = read_answer(call, &facts, msg);
-        client_log(call->client, config, GG_LOG_DEBUG, call->secrets, call->secret_count,
-                   "%s: attempt %d: %s %s -> HTTP %ld, %zu bytes, %lld ms", endpoint->name,
-                   attempt, endpoint->method, endpoint->path, facts.http_status,
-                   call->body.len, facts.elapsed_ms);
-        if (code == GG_OK || attempt >= attempts || !worth_retrying(code, &facts))
-            break;
-        long long wait = next_wait_ms(options, attempt, &facts, deadline, msg);
-        if (wait < 0)
-            break;
+    struct strbuf *msg = &call->msg;
+    int code = transport_end(&call->transfer, &call->client->engine, rc, &call->facts, msg);
+    call->result->attempts = call->attempt;
+    call->result->http_status = (int)call->facts.http_status;
+    if (code == GG_OK)
+        code = read_answer(call, &call->facts, msg);
+    call->code = code;
+    client_log(call->client, config, GG_LOG_DEBUG, call->secrets, call->secret_count,
+               "%s: attempt %d: %s %s -> HTTP %ld, %zu bytes, %lld ms", endpoint->name,
+               call->attempt, endpoint->method, endpoint->path, call->facts.http_status,
+               call->body.len, call->facts.elapsed_ms);
+    if (code == GG_OK || call->attempt >= call->attempts_allowed ||
+        !worth_retrying(code, &call->facts))
+        return -1;
+    long long wait = next_wait_ms(&config->options, call->attempt, &call->facts,
+                                  call->deadline_ms, msg);
+    if (wait >= 0)
         client_log(call->client, config, GG_LOG_WARNING, call->secrets, call->secret_count,
                    "%s; retrying in %lld ms", text_of(msg), wait);
-        sleep_ms(wait);
-    }
-    if (call->result->attempts > 1)
-        strbuf_addf(msg, " (after %d attempts)", call->result->attempts);
-    call->result->outcome = outcome_of(endpoint, code, &facts);
-    return code;
+    return wait;
 }
 
 /* What must not come back in any message, log line or failed body: the
@@ -283,26 +274,94 @@ static void collect_secrets(struct call *call)
         call->secrets[call->secret_count++] = call->req.extra_names[i];
 }
 
-static void finish(struct call *call, int code, const struct strbuf *msg)
+static void finish(struct call *call, bool blocking)
 {
     struct gg_result *result = call->result;
+    const struct strbuf *msg = &call->msg;
+    int code = call->code;
     result_set_outcome(result, code, msg->failed || !msg->data ? gg_strerror(code) : msg->data,
                        call->secrets, call->secret_count);
     if (code != GG_OK)
         result_scrub(result, call->secrets, call->secret_count);
     if (!call->client)
         return;
-    client_set_error(call->client, code, result->message);
+    /* An asynchronous call ends on another thread than the one that made
+     * it: its message is the result's alone. */
+    if (blocking)
+        client_set_error(call->client, code, result->message);
     if (code == GG_OK)
-        client_log(call->client, call->config, GG_LOG_INFO, NULL, 0, "%s: ok (HTTP %d, %d attempt%s)",
-                   call->endpoint->name, result->http_status, result->attempts,
-                   result->attempts == 1 ? "" : "s");
+        client_log(call->client, call->config, GG_LOG_INFO, NULL, 0,
+                   "%s: ok (HTTP %d, %d attempt%s)", call->endpoint->name,
+                   result->http_status, result->attempts, result->attempts == 1 ? "" : "s");
     else if (result->outcome == GG_OUTCOME_UNKNOWN)
         client_log(call->client, call->config, GG_LOG_ERROR, NULL, 0,
                    "%s [outcome unknown: reconcile before sending it again]",
                    gg_result_message(result));
     else
-        client_log(call->client, call->config, GG_LOG_WARNING, NULL, 0, "%s", gg_result_message(result));
+        client_log(call->client, call->config, GG_LOG_WARNING, NULL, 0, "%s",
+                   gg_result_message(result));
+}
+
+int call_prepare(struct call *call, struct gg_client *client, const char *endpoint_name,
+                 const char *const *params)
+{
+    call->client = client;
+    call->result = result_new();
+    if (!call->result)
+        return call->code = GG_ENOMEM;
+    call->endpoint = endpoint_name ? endpoint_find(endpoint_name) : NULL;
+    struct strbuf *msg = &call->msg;
+    if (client)
+        call->config = client_config(client);
+    if (!client) {
+        strbuf_adds(msg, "client is NULL");
+        return call->code = GG_EINVAL;
+    }
+    if (!call->endpoint) {
+        const char *nearest = endpoint_name ? endpoint_nearest(endpoint_name) : NULL;
+        strbuf_adds(msg, "unknown endpoint");
+        if (nearest)
+            strbuf_addf(msg, " (did you mean '%s'?)", nearest);
+        return call->code = GG_EINVAL;
+    }
+    strbuf_addf(msg, "%s: ", call->endpoint->name);
+    call->msg_prefix = msg->len;
+    call->code = request_build(&call->req, call->endpoint, &call->config->options,
+                               call->config->sessions, params, msg);
+    collect_secrets(call);
+    const struct options *options = &call->config->options;
+    long long deadline_span = options_get_number(options, OPT_RETRY_DEADLINE_MS);
+    call->deadline_ms = deadline_span ? clock_now_ms() + deadline_span : 0;
+    call->attempts_allowed =
+        call->endpoint->retry_safe ? (int)options_get_number(options, OPT_RETRY_ATTEMPTS) : 1;
+    return call->code;
+}
+
+void call_conclude(struct call *call, bool blocking)
+{
+    if (call->attempt > 0) {
+        if (call->attempt > 1)
+            strbuf_addf(&call->msg, " (after %d attempts)", call->attempt);
+        call->result->outcome = outcome_of(call->endpoint, call->code, &call->facts);
+    }
+    /* The service said yes (outcome: succeeded) but the store could not
+     * keep the login: said now, not at the next call that lacks it. */
+    if (call->code == GG_OK && learn(call->config->sessions, call->endpoint, &call->req,
+                                     call->result->body) != GG_OK) {
+        strbuf_adds(&call->msg, "the service answered, but the login could not be "
+                                "remembered (out of memory)");
+        call->code = GG_ENOMEM;
+    }
+    finish(call, blocking);
+}
+
+void call_release(struct call *call)
+{
+    request_release(&call->req);
+    strbuf_release(&call->body);
+    strbuf_release(&call->msg);
+    config_release(call->config);
+    call->config = NULL;
 }
 
 GG_EXTERN int gg_call(gg_client *client, const char *endpoint_name, const char *const *params,
@@ -310,46 +369,23 @@ GG_EXTERN int gg_call(gg_client *client, const char *endpoint_name, const char *
 {
     if (out)
         *out = NULL;
-    struct call call = {.client = client, .result = result_new()};
+    struct call call = {0};
+    if (call_prepare(&call, client, endpoint_name, params) == GG_OK) {
+        while (call_attempt_begin(&call) == GG_OK) {
+            CURLcode rc = engine_run(&client->engine, call.transfer.job.handle);
+            long long wait = call_attempt_end(&call, rc);
+            if (wait < 0)
+                break;
+            sleep_ms(wait);
+        }
+    }
     if (!call.result) {
         if (client)
             client_set_error(client, GG_ENOMEM, NULL);
+        call_release(&call);
         return GG_ENOMEM;
     }
-    struct strbuf msg = {0};
-    call.endpoint = endpoint_name ? endpoint_find(endpoint_name) : NULL;
-    int code;
-    if (client)
-        call.config = client_config(client);
-    if (!client) {
-        strbuf_adds(&msg, "client is NULL");
-        code = GG_EINVAL;
-    } else if (!call.endpoint) {
-        const char *nearest = endpoint_name ? endpoint_nearest(endpoint_name) : NULL;
-        strbuf_adds(&msg, "unknown endpoint");
-        if (nearest)
-            strbuf_addf(&msg, " (did you mean '%s'?)", nearest);
-        code = GG_EINVAL;
-    } else {
-        strbuf_addf(&msg, "%s: ", call.endpoint->name);
-        code = request_build(&call.req, call.endpoint, &call.config->options,
-                             call.config->sessions, params, &msg);
-        collect_secrets(&call);
-        if (code == GG_OK)
-            code = send_with_retries(&call, &msg);
-        /* The service said yes (outcome: succeeded) but the store could not
-         * keep the login: said now, not at the next call that lacks it. */
-        if (code == GG_OK && learn(call.config->sessions, call.endpoint, &call.req,
-                                   call.result->body) != GG_OK) {
-            strbuf_adds(&msg, "the service answered, but the login could not be remembered "
-                              "(out of memory)");
-            code = GG_ENOMEM;
-        }
-    }
-    finish(&call, code, &msg);
-    request_release(&call.req);
-    strbuf_release(&call.body);
-    strbuf_release(&msg);
-    config_release(call.config);
+    call_conclude(&call, true);
+    call_release(&call);
     return result_hand_out(call.result, out);
 }

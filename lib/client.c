@@ -11,6 +11,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 static atomic_ullong serials;
 
@@ -19,6 +20,7 @@ static void lock_for_fork(void *object)
     struct gg_client *client = object;
     pthread_mutex_lock(&client->set_lock);
     pthread_mutex_lock(&client->lock);
+    pthread_mutex_lock(&client->done_lock);
     engine_lock_for_fork(&client->engine);
 }
 
@@ -26,6 +28,7 @@ static void unlock_in_parent(void *object)
 {
     struct gg_client *client = object;
     engine_unlock_after_fork(&client->engine);
+    pthread_mutex_unlock(&client->done_lock);
     pthread_mutex_unlock(&client->lock);
     pthread_mutex_unlock(&client->set_lock);
 }
@@ -38,6 +41,12 @@ static void unlock_in_child(void *object)
      * child, which starts it anew. */
     pthread_rwlock_init(&client->log_lock, NULL);
     engine_abandon_in_child(&client->engine);
+    /* The parent's completions are the parent's; the fd is shared with it. */
+    client->done_head = client->done_tail = NULL;
+    if (client->done_fd >= 0)
+        close(client->done_fd);
+    client->done_fd = -1;
+    pthread_mutex_unlock(&client->done_lock);
     pthread_mutex_unlock(&client->lock);
     pthread_mutex_unlock(&client->set_lock);
 }
@@ -56,7 +65,9 @@ GG_EXTERN int gg_client_new(gg_client **out)
     bool locks = pthread_mutex_init(&client->lock, NULL) == 0;
     bool set_lock = locks && pthread_mutex_init(&client->set_lock, NULL) == 0;
     bool log_lock = set_lock && pthread_rwlock_init(&client->log_lock, NULL) == 0;
-    bool engine = log_lock && client->config &&
+    bool done_lock = log_lock && pthread_mutex_init(&client->done_lock, NULL) == 0;
+    client->done_fd = -1;
+    bool engine = done_lock && client->config &&
                   engine_init(&client->engine,
                               (long)options_get_number(&client->config->options,
                                                        OPT_MAX_CONNECTIONS)) == 0;
@@ -66,6 +77,8 @@ GG_EXTERN int gg_client_new(gg_client **out)
     if (!engine || fork_watch_add(&client->fork) != 0) {
         if (engine)
             engine_cleanup(&client->engine);
+        if (done_lock)
+            pthread_mutex_destroy(&client->done_lock);
         if (log_lock)
             pthread_rwlock_destroy(&client->log_lock);
         if (set_lock)
@@ -87,6 +100,8 @@ GG_EXTERN void gg_client_free(gg_client *client)
         return;
     fork_watch_remove(&client->fork);
     engine_cleanup(&client->engine);
+    pending_free_completed(client);
+    pthread_mutex_destroy(&client->done_lock);
     config_release(client->config);
     last_error_set(client->serial, GG_OK, NULL);
     pthread_rwlock_destroy(&client->log_lock);

@@ -25,6 +25,10 @@ struct gg_client {
     atomic_bool logging; /* log_fn is set: lines are worth formatting */
     struct engine engine;
     unsigned long long serial; /* names the client in per-thread messages */
+    /* Asynchronous calls that completed, for gg_client_next_done (pending.c) */
+    pthread_mutex_t done_lock;
+    struct call *done_head, *done_tail;
+    int done_fd; /* an eventfd, readable while some wait; -1 until needed */
     struct fork_watch fork;
 };
 
@@ -42,6 +46,9 @@ struct config *client_publish(struct gg_client *client, struct config *config);
 void client_log(struct gg_client *client, const struct config *config, int level,
                 const char *const *secrets, size_t secret_count, const char *fmt, ...)
     __attribute__((format(printf, 6, 7)));
+
+/* Frees the completed calls nobody took, and the fd (pending.c). */
+void pending_free_completed(struct gg_client *client);
 
 /* Stores the outcome of this thread's latest call for gg_client_errmsg. */
 void client_set_error(const struct gg_client *client, int code, const char *message);

@@ -22,6 +22,7 @@ GG_EXTERN const char *gg_strerror(int code)
     case GG_EDENIED: return "access denied";
     case GG_ESIGNATURE: return "callback signature does not verify";
     case GG_ENOTFOUND: return "nothing remembered for that user";
+    case GG_ECANCELED: return "canceled";
     default: return "unknown error code";
     }
 }

@@ -1,5 +1,7 @@
 #include "engine.h"
 
+#include "clock.h"
+
 #include <stdint.h>
 #include <stdlib.h>
 #include <sys/socket.h>
@@ -77,7 +79,13 @@ static struct engine_share *share_new(void)
 int engine_init(struct engine *engine, long max_connections)
 {
     *engine = (struct engine){.max_connections = max_connections};
-    return pthread_mutex_init(&engine->lock, NULL) == 0 ? 0 : -1;
+    if (pthread_mutex_init(&engine->lock, NULL) != 0)
+        return -1;
+    if (pthread_cond_init(&engine->io_wake, NULL) != 0) {
+        pthread_mutex_destroy(&engine->lock);
+        return -1;
+    }
+    return 0;
 }
 
 /* The multi and share handles, made on first use. Lock held. */
@@ -227,13 +235,49 @@ void engine_checkin(struct engine *engine, struct engine_handle *handle)
         handle_free(handle);
 }
 
-/* Marks a job done and wakes its caller. Called without the lock. */
+static void link_active(struct engine *engine, struct engine_job *job)
+{
+    job->prev_active = NULL;
+    job->next_active = engine->active;
+    if (engine->active)
+        engine->active->prev_active = job;
+    engine->active = job;
+}
+
+static void unlink_active(struct engine *engine, struct engine_job *job)
+{
+    if (job->prev_active)
+        job->prev_active->next_active = job->next_active;
+    else if (engine->active == job)
+        engine->active = job->next_active;
+    if (job->next_active)
+        job->next_active->prev_active = job->prev_active;
+    job->prev_active = job->next_active = NULL;
+}
+
+/* Marks a job done: wakes its caller, or calls on_done. Called without the
+ * lock; an asynchronous job may be freed by its on_done. */
 static void finish(struct engine *engine, struct engine_job *job, CURLcode result)
 {
     pthread_mutex_lock(&engine->lock);
     job->result = result;
     job->done = true;
-    pthread_cond_signal(&job->wake);
+    job->in_multi = false;
+    unlink_active(engine, job);
+    for (struct engine_job **at = &engine->cancelling; *at; at = &(*at)->next_queued)
+        if (*at == job) {
+            *at = job->next_queued;
+            break;
+        }
+    void (*on_done)(struct engine_job *) = job->on_done;
+    if (!on_done)
+        pthread_cond_signal(&job->wake);
+    pthread_mutex_unlock(&engine->lock);
+    if (!on_done)
+        return;
+    on_done(job); /* may start more asynchronous work before this ends */
+    pthread_mutex_lock(&engine->lock);
+    engine->async_active--;
     pthread_mutex_unlock(&engine->lock);
 }
 
@@ -250,30 +294,68 @@ static void collect(struct engine *engine, CURLM *multi)
         struct engine_job *job = NULL;
         curl_easy_getinfo(easy, CURLINFO_PRIVATE, (char **)&job);
         curl_multi_remove_handle(multi, easy);
-        job->in_multi = false;
         finish(engine, job, result);
     }
 }
 
-/* A failure of the multi handle itself ends every transfer in it. */
-static void fail_all(struct engine *engine, CURLM *multi, struct engine_job *in_multi[],
-                     size_t count, CURLcode result)
+/* A failure of the multi handle itself ends every transfer in it: not
+ * retried, since the same failure would come back. */
+static void fail_all(struct engine *engine, CURLM *multi)
 {
-    for (size_t i = 0; i < count; i++)
-        if (in_multi[i]->in_multi) {
-            curl_multi_remove_handle(multi, in_multi[i]->handle->easy);
-            in_multi[i]->in_multi = false;
-            finish(engine, in_multi[i], result);
-        }
+    for (;;) {
+        pthread_mutex_lock(&engine->lock);
+        struct engine_job *job = engine->active;
+        while (job && !job->in_multi)
+            job = job->next_active;
+        pthread_mutex_unlock(&engine->lock);
+        if (!job)
+            return;
+        curl_multi_remove_handle(multi, job->handle->easy);
+        finish(engine, job, CURLE_OUT_OF_MEMORY);
+    }
 }
 
-/* Runs the multi until mine is done. Entered and left with the lock held;
- * the lock is never held inside libcurl, whose socket callbacks take it. */
+/* Timers due now, taken out of the list. Lock held. */
+static struct engine_timer *take_due(struct engine *engine, long long now)
+{
+    struct engine_timer **end = &engine->timers;
+    while (*end && (*end)->due_ms <= now)
+        end = &(*end)->next;
+    if (end == &engine->timers)
+        return NULL;
+    struct engine_timer *due = engine->timers;
+    engine->timers = *end;
+    *end = NULL;
+    return due;
+}
+
+/* How long the driver may sleep in poll. Lock held. */
+static int poll_wait_ms(const struct engine *engine)
+{
+    if (!engine->timers)
+        return POLL_MS;
+    long long wait = engine->timers->due_ms - clock_now_ms();
+    return wait <= 0 ? 0 : wait < POLL_MS ? (int)wait : POLL_MS;
+}
+
+/* A blocking caller drives until its own job is done; the I/O thread
+ * (mine NULL) until no asynchronous work is left. Lock held. */
+static bool done_driving(const struct engine *engine, const struct engine_job *mine)
+{
+    return mine ? mine->done : engine->async_active == 0 || engine->io_stop;
+}
+
+/* Runs the multi, timers and cancellations. Entered and left with the lock
+ * held; the lock is never held inside libcurl, whose socket callbacks take
+ * it, nor while a job's on_done or a timer runs. */
 static void drive(struct engine *engine, struct engine_job *mine)
 {
-    while (!mine->done) {
-        struct engine_job *batch = engine->queued;
-        engine->queued = NULL;
+    while (!done_driving(engine, mine)) {
+        struct engine_job *batch = engine->queued, *cancels = engine->cancelling;
+        engine->queued = engine->cancelling = NULL;
+        for (struct engine_job *job = batch; job; job = job->next_queued)
+            job->in_multi = true;
+        struct engine_timer *due = take_due(engine, clock_now_ms());
         long max = engine->max_connections;
         bool apply_max = max != engine->applied_max_connections;
         engine->applied_max_connections = max;
@@ -284,41 +366,61 @@ static void drive(struct engine *engine, struct engine_job *mine)
             curl_multi_setopt(multi, CURLMOPT_MAX_TOTAL_CONNECTIONS, max);
             curl_multi_setopt(multi, CURLMOPT_MAXCONNECTS, max);
         }
+        size_t fired = 0;
+        for (struct engine_timer *timer = due, *next; timer; timer = next, fired++) {
+            next = timer->next;
+            timer->fire(timer);
+        }
+        for (struct engine_job *job = cancels, *next; job; job = next) {
+            next = job->next_queued;
+            curl_multi_remove_handle(multi, job->handle->easy);
+            finish(engine, job, CURLE_ABORTED_BY_CALLBACK);
+        }
         for (struct engine_job *job = batch, *next; job; job = next) {
             next = job->next_queued;
-            if (curl_multi_add_handle(multi, job->handle->easy) == CURLM_OK)
-                job->in_multi = true;
-            else
+            if (job->cancel)
+                finish(engine, job, CURLE_ABORTED_BY_CALLBACK);
+            else if (curl_multi_add_handle(multi, job->handle->easy) != CURLM_OK)
                 finish(engine, job, CURLE_OUT_OF_MEMORY);
         }
         int running = 0;
-        CURLMcode mc = curl_multi_perform(multi, &running);
-        collect(engine, multi);
-        if (mc != CURLM_OK) {
-            /* Not retried: the same failure would come back. */
-            pthread_mutex_lock(&engine->lock);
-            size_t count = 0;
-            for (struct engine_job *job = engine->waiting; job; job = job->next_waiting)
-                count += job->in_multi;
-            struct engine_job **stuck = count ? calloc(count, sizeof *stuck) : NULL;
-            size_t n = 0;
-            for (struct engine_job *job = engine->waiting; stuck && job; job = job->next_waiting)
-                if (job->in_multi)
-                    stuck[n++] = job;
-            pthread_mutex_unlock(&engine->lock);
-            if (stuck)
-                fail_all(engine, multi, stuck, n, CURLE_OUT_OF_MEMORY);
-            else if (count)
-                fail_all(engine, multi, &mine, mine->in_multi, CURLE_OUT_OF_MEMORY);
-            free(stuck);
+        if (curl_multi_perform(multi, &running) != CURLM_OK) {
+            collect(engine, multi);
+            fail_all(engine, multi);
         }
+        collect(engine, multi);
+
         pthread_mutex_lock(&engine->lock);
-        if (mine->done || engine->queued)
+        engine->async_active -= fired;
+        if (done_driving(engine, mine) || engine->queued || engine->cancelling)
             continue;
+        int wait = poll_wait_ms(engine);
         pthread_mutex_unlock(&engine->lock);
-        curl_multi_poll(multi, NULL, 0, POLL_MS, NULL);
+        curl_multi_poll(multi, NULL, 0, wait, NULL);
         pthread_mutex_lock(&engine->lock);
     }
+}
+
+/* After driving: a waiting blocking caller takes over, else the I/O thread
+ * if asynchronous work is left. Lock held. */
+static void hand_off(struct engine *engine)
+{
+    for (struct engine_job *job = engine->active; job; job = job->next_active)
+        if (!job->on_done) {
+            pthread_cond_signal(&job->wake);
+            return;
+        }
+    if (engine->async_active)
+        pthread_cond_signal(&engine->io_wake);
+}
+
+/* Lets the driver see new work at once. Lock held. */
+static void nudge(struct engine *engine)
+{
+    if (engine->driving)
+        curl_multi_wakeup(engine->multi);
+    else
+        pthread_cond_signal(&engine->io_wake);
 }
 
 CURLcode engine_run(struct engine *engine, struct engine_handle *handle)
@@ -335,10 +437,7 @@ CURLcode engine_run(struct engine *engine, struct engine_handle *handle)
     }
     job.next_queued = engine->queued;
     engine->queued = &job;
-    job.next_waiting = engine->waiting;
-    if (engine->waiting)
-        engine->waiting->prev_waiting = &job;
-    engine->waiting = &job;
+    link_active(engine, &job);
     if (engine->driving)
         curl_multi_wakeup(engine->multi);
     while (!job.done) {
@@ -349,32 +448,125 @@ CURLcode engine_run(struct engine *engine, struct engine_handle *handle)
         engine->driving = true;
         drive(engine, &job);
         engine->driving = false;
-        /* Someone still waiting takes over the driving. */
-        for (struct engine_job *other = engine->waiting; other; other = other->next_waiting)
-            if (!other->done) {
-                pthread_cond_signal(&other->wake);
-                break;
-            }
+        hand_off(engine);
     }
-    if (job.prev_waiting)
-        job.prev_waiting->next_waiting = job.next_waiting;
-    else
-        engine->waiting = job.next_waiting;
-    if (job.next_waiting)
-        job.next_waiting->prev_waiting = job.prev_waiting;
     pthread_mutex_unlock(&engine->lock);
     pthread_cond_destroy(&job.wake);
     curl_easy_setopt(handle->easy, CURLOPT_PRIVATE, NULL);
     return job.result;
 }
 
+static void *io_main(void *arg)
+{
+    struct engine *engine = arg;
+    pthread_mutex_lock(&engine->lock);
+    while (!engine->io_stop) {
+        if (engine->driving || engine->async_active == 0) {
+            pthread_cond_wait(&engine->io_wake, &engine->lock);
+            continue;
+        }
+        engine->driving = true;
+        drive(engine, NULL);
+        engine->driving = false;
+        hand_off(engine);
+    }
+    pthread_mutex_unlock(&engine->lock);
+    return NULL;
+}
+
+/* Counts one more piece of asynchronous work, starting the I/O thread the
+ * first time. Lock held. */
+static bool add_async_work(struct engine *engine)
+{
+    if (!started(engine))
+        return false;
+    if (!engine->io_running) {
+        if (pthread_create(&engine->io_thread, NULL, io_main, engine) != 0)
+            return false;
+        engine->io_running = true;
+    }
+    engine->async_active++;
+    nudge(engine);
+    return true;
+}
+
+int engine_submit(struct engine *engine, struct engine_job *job)
+{
+    job->done = job->in_multi = job->cancel = false;
+    curl_easy_setopt(job->handle->easy, CURLOPT_PRIVATE, (char *)job);
+    pthread_mutex_lock(&engine->lock);
+    bool ok = add_async_work(engine);
+    if (ok) {
+        job->next_queued = engine->queued;
+        engine->queued = job;
+        link_active(engine, job);
+    }
+    pthread_mutex_unlock(&engine->lock);
+    return ok ? 0 : -1;
+}
+
+void engine_cancel(struct engine *engine, struct engine_job *job)
+{
+    pthread_mutex_lock(&engine->lock);
+    if (!job->done && !job->cancel) {
+        job->cancel = true; /* a queued job is ended when the driver takes it */
+        if (job->in_multi) {
+            job->next_queued = engine->cancelling;
+            engine->cancelling = job;
+        }
+        nudge(engine);
+    }
+    pthread_mutex_unlock(&engine->lock);
+}
+
+int engine_timer_start(struct engine *engine, struct engine_timer *timer, long long delay_ms)
+{
+    timer->due_ms = clock_now_ms() + delay_ms;
+    pthread_mutex_lock(&engine->lock);
+    bool ok = add_async_work(engine);
+    if (ok) {
+        struct engine_timer **at = &engine->timers;
+        while (*at && (*at)->due_ms <= timer->due_ms)
+            at = &(*at)->next;
+        timer->next = *at;
+        *at = timer;
+    }
+    pthread_mutex_unlock(&engine->lock);
+    return ok ? 0 : -1;
+}
+
+bool engine_timer_cancel(struct engine *engine, struct engine_timer *timer)
+{
+    pthread_mutex_lock(&engine->lock);
+    bool found = false;
+    for (struct engine_timer **at = &engine->timers; *at; at = &(*at)->next)
+        if (*at == timer) {
+            *at = timer->next;
+            engine->async_active--;
+            found = true;
+            break;
+        }
+    pthread_mutex_unlock(&engine->lock);
+    return found;
+}
+
 void engine_cleanup(struct engine *engine)
 {
+    pthread_mutex_lock(&engine->lock);
+    bool joining = engine->io_running;
+    engine->io_stop = true;
+    pthread_cond_broadcast(&engine->io_wake);
+    if (engine->driving)
+        curl_multi_wakeup(engine->multi);
+    pthread_mutex_unlock(&engine->lock);
+    if (joining)
+        pthread_join(engine->io_thread, NULL);
     for (size_t i = 0; i < engine->idle_count; i++)
         handle_free(engine->idle[i]);
     if (engine->multi)
         curl_multi_cleanup(engine->multi);
     share_free(engine->share);
+    pthread_cond_destroy(&engine->io_wake);
     pthread_mutex_destroy(&engine->lock);
     free(engine->sockets);
     *engine = (struct engine){0};
@@ -411,8 +603,13 @@ void engine_abandon_in_child(struct engine *engine)
     engine->share = NULL;
     engine->idle_count = 0;
     engine->driving = false;
-    engine->queued = NULL;
-    engine->waiting = NULL; /* their callers are threads the child does not have */
+    /* Their callers, and the I/O thread, are threads the child does not have;
+     * the parent's asynchronous calls are the parent's to finish. */
+    engine->queued = engine->cancelling = engine->active = NULL;
+    engine->timers = NULL;
+    engine->async_active = 0;
+    engine->io_running = engine->io_stop = false;
+    pthread_cond_init(&engine->io_wake, NULL);
     engine->handles_out = 0;
     pthread_mutex_unlock(&engine->lock);
 }

@@ -3,8 +3,9 @@
  * TLS sessions shared through a share handle. Blocking calls drive it
  * themselves: whichever caller finds no one driving runs the multi for
  * everyone until its own transfer is done, then hands over to a caller
- * still waiting. An asynchronous driver can join the same multi later, so
- * blocking and asynchronous calls share one set of connections. */
+ * still waiting. Asynchronous calls share the same multi, and so the same
+ * connections: while any is under way, an I/O thread drives whenever no
+ * blocking caller does. */
 #ifndef GG_ENGINE_H
 #define GG_ENGINE_H
 
@@ -22,15 +23,27 @@ struct engine_handle {
     struct engine_share *share; /* the share it was made with */
 };
 
-/* One transfer that a blocking caller waits for. */
+/* One transfer: a blocking caller waits for it (engine_run), or on_done
+ * is called when it ends (engine_submit). */
 struct engine_job {
     struct engine_handle *handle;
     CURLcode result;
     bool done;
     bool in_multi;
-    pthread_cond_t wake; /* done, or asked to take over driving */
+    bool cancel;         /* asked to end now (engine_cancel) */
+    pthread_cond_t wake; /* blocking: done, or asked to take over driving */
+    /* Asynchronous: called once, on the driving thread, without locks. */
+    void (*on_done)(struct engine_job *job);
     struct engine_job *next_queued;
-    struct engine_job *prev_waiting, *next_waiting;
+    struct engine_job *prev_active, *next_active;
+};
+
+/* A wait that runs fire on the driving thread once due (a retry's
+ * back-off), unless cancelled first. */
+struct engine_timer {
+    long long due_ms;
+    void (*fire)(struct engine_timer *timer);
+    struct engine_timer *next;
 };
 
 /* At most this many idle easy handles are kept for reuse. */
@@ -43,8 +56,16 @@ struct engine {
     long max_connections;
     long applied_max_connections;
     bool driving;
-    struct engine_job *queued;  /* to be added to the multi by the driver */
-    struct engine_job *waiting; /* every job whose caller waits */
+    struct engine_job *queued;     /* to be added to the multi by the driver */
+    struct engine_job *cancelling; /* to be taken out of the multi by the driver */
+    struct engine_job *active;     /* every job not yet done */
+    struct engine_timer *timers;   /* soonest first */
+    /* Asynchronous work under way (jobs and timers): while there is some, the
+     * I/O thread drives whenever no blocking caller does. */
+    size_t async_active;
+    pthread_t io_thread;
+    bool io_running, io_stop;
+    pthread_cond_t io_wake;
     struct engine_handle *idle[ENGINE_IDLE_MAX];
     size_t idle_count;
     int *sockets; /* every socket this engine's transfers opened and hold */
@@ -65,6 +86,17 @@ void engine_discard(struct engine *engine, struct engine_handle *handle);
 
 /* Runs the handle's transfer to its end and returns its libcurl code. */
 CURLcode engine_run(struct engine *engine, struct engine_handle *handle);
+
+/* Starts job (its handle and on_done set) and returns at once; 0, or -1
+ * when the I/O thread could not be started. */
+int engine_submit(struct engine *engine, struct engine_job *job);
+/* Ends a submitted job now: it completes with CURLE_ABORTED_BY_CALLBACK
+ * unless it already completed. */
+void engine_cancel(struct engine *engine, struct engine_job *job);
+/* Arms a timer that counts as asynchronous work until it fires; 0 or -1. */
+int engine_timer_start(struct engine *engine, struct engine_timer *timer, long long delay_ms);
+/* Disarms it; false if it already fired (or is firing). */
+bool engine_timer_cancel(struct engine *engine, struct engine_timer *timer);
 
 /* For the fork hooks of the engine's owner: the lock alone before a fork;
  * in the child, everything the parent's connections own is left untouched

@@ -8,22 +8,6 @@
 #include <pthread.h>
 #include <string.h>
 
-/* One attempt's state, which libcurl's callbacks fill. */
-struct attempt {
-    struct strbuf *body;
-    curl_off_t max_body;
-    bool body_too_large;
-    /* The request line's target as gamegate built it, and whether libcurl
-     * sent another: libcurl 7.88 drops a URL's query when an allocation
-     * fails while it re-parses the URL, and sends the request anyway. */
-    const char *expected_target;
-    const char *expected_method;
-    bool target_checked;
-    bool request_line_sent;
-    bool target_differs;
-    char curl_error[CURL_ERROR_SIZE];
-};
-
 static pthread_once_t curl_once = PTHREAD_ONCE_INIT;
 static CURLcode curl_init_result = CURLE_FAILED_INIT;
 /* libcurl's built-in bundle and directory, for a reset ca_file. */
@@ -56,7 +40,7 @@ int transport_global_init(void)
  * make the client buffer more than the cap. */
 static size_t on_body(char *data, size_t size, size_t count, void *userdata)
 {
-    struct attempt *attempt = userdata;
+    struct transport_attempt *attempt = userdata;
     size_t len = size * count;
     if ((curl_off_t)(attempt->body->len + len) > attempt->max_body) {
         attempt->body_too_large = true;
@@ -72,7 +56,7 @@ static size_t on_body(char *data, size_t size, size_t count, void *userdata)
 static int on_debug(CURL *curl, curl_infotype type, char *data, size_t size, void *userdata)
 {
     (void)curl;
-    struct attempt *attempt = userdata;
+    struct transport_attempt *attempt = userdata;
     if (type != CURLINFO_HEADER_OUT || attempt->target_checked || !attempt->expected_target)
         return 0;
     /* A proxy's CONNECT comes first; the request itself follows it. */
@@ -266,6 +250,20 @@ static int code_for_curl_error(CURLcode rc)
     }
 }
 
+/* The request may hold keys, and the rest points into the attempt: the
+ * pooled handle keeps none of it. */
+static void release_handle(struct transport_attempt *attempt, struct engine *engine)
+{
+    CURL *curl = attempt->job.handle->easy;
+    curl_easy_setopt(curl, CURLOPT_URL, NULL);
+    curl_easy_setopt(curl, CURLOPT_POSTFIELDS, NULL);
+    curl_easy_setopt(curl, CURLOPT_ERRORBUFFER, NULL);
+    curl_easy_setopt(curl, CURLOPT_WRITEDATA, NULL);
+    curl_easy_setopt(curl, CURLOPT_DEBUGDATA, NULL);
+    curl_easy_setopt(curl, CURLOPT_PRIVATE, NULL);
+    engine_checkin(engine, attempt->job.handle);
+}
+
 /* A handle from the pool, configured for this generation of options. */
 static struct engine_handle *handle_for(struct engine *engine, const struct options *options,
                                         unsigned long generation, struct strbuf *msg)
@@ -291,33 +289,34 @@ static struct engine_handle *handle_for(struct engine *engine, const struct opti
     return handle;
 }
 
-int transport_perform(struct engine *engine, const struct options *options,
-                      unsigned long generation, const struct transport_request *request,
-                      struct strbuf *body, struct exchange_facts *facts, struct strbuf *msg)
+int transport_begin(struct transport_attempt *attempt, struct engine *engine,
+                    const struct options *options, unsigned long generation,
+                    const struct transport_request *request, struct strbuf *body,
+                    struct strbuf *msg)
 {
-    *facts = (struct exchange_facts){.retry_after_s = -1};
     strbuf_reset(body);
     struct engine_handle *handle = handle_for(engine, options, generation, msg);
     if (!handle)
         return GG_ENOMEM;
-    CURL *curl = handle->easy;
     const char *url = request->url;
     const char *host = strstr(url, "://");
-    struct attempt attempt = {
+    *attempt = (struct transport_attempt){
+        .job = {.handle = handle},
         .body = body,
         .max_body = (curl_off_t)options_get_number(options, OPT_MAX_RESPONSE_BYTES),
         .expected_target = host ? host + 3 + strcspn(host + 3, "/") : url,
         .expected_method = request->method,
+        .url = url,
     };
-
+    CURL *curl = handle->easy;
     bool post = strcmp(request->method, "POST") == 0;
     CURLcode rc = curl_easy_setopt(curl, CURLOPT_URL, url);
     if (rc == CURLE_OK)
-        rc = curl_easy_setopt(curl, CURLOPT_ERRORBUFFER, attempt.curl_error);
+        rc = curl_easy_setopt(curl, CURLOPT_ERRORBUFFER, attempt->curl_error);
     if (rc == CURLE_OK)
-        rc = curl_easy_setopt(curl, CURLOPT_WRITEDATA, &attempt);
+        rc = curl_easy_setopt(curl, CURLOPT_WRITEDATA, attempt);
     if (rc == CURLE_OK)
-        rc = curl_easy_setopt(curl, CURLOPT_DEBUGDATA, &attempt);
+        rc = curl_easy_setopt(curl, CURLOPT_DEBUGDATA, attempt);
     if (rc == CURLE_OK)
         rc = curl_easy_setopt(curl, CURLOPT_TIMEOUT_MS, request->timeout_ms);
     if (rc == CURLE_OK)
@@ -329,16 +328,26 @@ int transport_perform(struct engine *engine, const struct options *options,
         rc = curl_easy_setopt(curl, CURLOPT_POSTFIELDSIZE_LARGE, (curl_off_t)request->form->len);
     if (rc == CURLE_OK && !post)
         rc = curl_easy_setopt(curl, CURLOPT_HTTPGET, 1L);
-    bool prepared = rc == CURLE_OK;
-    unsigned long failures_before = wiping_alloc_failures();
-    if (prepared)
-        rc = engine_run(engine, handle);
+    if (rc != CURLE_OK) {
+        release_handle(attempt, engine);
+        strbuf_adds(msg, "out of memory while preparing the request");
+        return GG_ENOMEM;
+    }
+    attempt->failures_before = wiping_alloc_failures();
+    return GG_OK;
+}
+
+int transport_end(struct transport_attempt *attempt, struct engine *engine, CURLcode rc,
+                  struct exchange_facts *facts, struct strbuf *msg)
+{
+    *facts = (struct exchange_facts){.retry_after_s = -1};
+    CURL *curl = attempt->job.handle->easy;
     /* libcurl says "out of memory" also for a header line or a header block
      * larger than it accepts: that is the server's doing when no allocation
      * failed meanwhile (which can be known when libcurl allocates through
      * gamegate). */
     bool oversized_headers = rc == CURLE_OUT_OF_MEMORY && wiping_alloc_in_curl() &&
-                             wiping_alloc_failures() == failures_before;
+                             wiping_alloc_failures() == attempt->failures_before;
     curl_off_t retry_after = 0, elapsed_us = 0;
     curl_easy_getinfo(curl, CURLINFO_RESPONSE_CODE, &facts->http_status);
     curl_easy_getinfo(curl, CURLINFO_TOTAL_TIME_T, &elapsed_us);
@@ -346,23 +355,12 @@ int transport_perform(struct engine *engine, const struct options *options,
         facts->retry_after_s = retry_after;
     /* The request line went out (a proxy's CONNECT does not count), or a
      * send failed part-way and the peer may have read enough. */
-    facts->request_sent = attempt.request_line_sent || rc == CURLE_SEND_ERROR;
+    facts->request_sent = attempt->request_line_sent || rc == CURLE_SEND_ERROR;
     facts->elapsed_ms = elapsed_us / 1000;
-    /* The request may hold keys, and the rest points into this frame: the
-     * pooled handle must keep none of it. */
-    curl_easy_setopt(curl, CURLOPT_URL, NULL);
-    curl_easy_setopt(curl, CURLOPT_POSTFIELDS, NULL);
-    curl_easy_setopt(curl, CURLOPT_ERRORBUFFER, NULL);
-    curl_easy_setopt(curl, CURLOPT_WRITEDATA, NULL);
-    curl_easy_setopt(curl, CURLOPT_DEBUGDATA, NULL);
-    engine_checkin(engine, handle);
+    release_handle(attempt, engine);
 
-    if (!prepared) {
-        strbuf_adds(msg, "out of memory while preparing the request");
-        return GG_ENOMEM;
-    }
-
-    if (attempt.target_differs) {
+    struct strbuf *body = attempt->body;
+    if (attempt->target_differs) {
         strbuf_adds(msg, "out of memory: libcurl sent a request other than the one built "
                          "(an allocation failed inside libcurl); its answer was not read");
         return GG_ENOMEM;
@@ -373,10 +371,14 @@ int transport_perform(struct engine *engine, const struct options *options,
         strbuf_adds(msg, "out of memory while reading the response");
         return GG_ENOMEM;
     }
-    if (attempt.body_too_large || rc == CURLE_FILESIZE_EXCEEDED) {
+    if (attempt->body_too_large || rc == CURLE_FILESIZE_EXCEEDED) {
         strbuf_addf(msg, "response larger than max_response_bytes (%lld bytes)",
-                    (long long)attempt.max_body);
+                    (long long)attempt->max_body);
         return GG_EPROTOCOL;
+    }
+    if (rc == CURLE_ABORTED_BY_CALLBACK && attempt->job.cancel) {
+        strbuf_adds(msg, "canceled");
+        return GG_ECANCELED;
     }
     if (oversized_headers) {
         strbuf_adds(msg, "transfer failed: the response's headers are larger than libcurl "
@@ -384,9 +386,23 @@ int transport_perform(struct engine *engine, const struct options *options,
         return GG_ENETWORK;
     }
     int code = code_for_curl_error(rc);
-    if (rc == CURLE_COULDNT_RESOLVE_HOST && host_is_numeric(url))
+    if (rc == CURLE_COULDNT_RESOLVE_HOST && host_is_numeric(attempt->url))
         code = GG_ENOMEM;
     strbuf_addf(msg, "%s: %s", code == GG_ETIMEOUT ? "timed out" : "transfer failed",
-                attempt.curl_error[0] ? attempt.curl_error : curl_easy_strerror(rc));
+                attempt->curl_error[0] ? attempt->curl_error : curl_easy_strerror(rc));
     return code;
+}
+
+int transport_perform(struct engine *engine, const struct options *options,
+                      unsigned long generation, const struct transport_request *request,
+                      struct strbuf *body, struct exchange_facts *facts, struct strbuf *msg)
+{
+    struct transport_attempt attempt;
+    int code = transport_begin(&attempt, engine, options, generation, request, body, msg);
+    if (code != GG_OK) {
+        *facts = (struct exchange_facts){.retry_after_s = -1};
+        return code;
+    }
+    CURLcode rc = engine_run(engine, attempt.job.handle);
+    return transport_end(&attempt, engine, rc, facts, msg);
 }

@@ -29,6 +29,26 @@ struct exchange_facts {
     long long elapsed_ms;
 };
 
+/* One attempt under way: the engine's job, and what libcurl's callbacks
+ * fill. Lives until transport_end. */
+struct transport_attempt {
+    struct engine_job job;
+    struct strbuf *body;
+    curl_off_t max_body;
+    bool body_too_large;
+    /* The request line's target as gamegate built it, and whether libcurl
+     * sent another: libcurl 7.88 drops a URL's query when an allocation
+     * fails while it re-parses the URL, and sends the request anyway. */
+    const char *expected_target;
+    const char *expected_method;
+    bool target_checked;
+    bool request_line_sent;
+    bool target_differs;
+    unsigned long failures_before; /* the allocator's, when the attempt began */
+    const char *url;
+    char curl_error[CURL_ERROR_SIZE];
+};
+
 /* Once per process; GG_OK or GG_ENOMEM. */
 int transport_global_init(void);
 
@@ -37,9 +57,19 @@ int transport_global_init(void);
  * that every pooled handle can take it later. */
 int transport_check_option(const struct options *options, enum option_id id, struct strbuf *msg);
 
-/* Sends one request on a handle from the engine, configured for options of
- * the given generation. GG_OK when any HTTP response arrived (whatever its
- * status); its body is in body. */
+/* Readies one request on a handle from the engine, configured for options
+ * of the given generation, for engine_run or engine_submit of
+ * attempt->job. GG_OK, or a code and why (nothing is then held). */
+int transport_begin(struct transport_attempt *attempt, struct engine *engine,
+                    const struct options *options, unsigned long generation,
+                    const struct transport_request *request, struct strbuf *body,
+                    struct strbuf *msg);
+/* What the attempt's transfer, ended with rc, came to: GG_OK when any HTTP
+ * response arrived (whatever its status; its body is in body), or a code
+ * and why. The handle goes back to the engine. */
+int transport_end(struct transport_attempt *attempt, struct engine *engine, CURLcode rc,
+                  struct exchange_facts *facts, struct strbuf *msg);
+/* Both, with the transfer run on the calling thread. */
 int transport_perform(struct engine *engine, const struct options *options,
                       unsigned long generation, const struct transport_request *request,
                       struct strbuf *body, struct exchange_facts *facts, struct strbuf *msg);

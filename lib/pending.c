@@ -1,0 +1,270 @@
+/* Asynchronous calls: gg_call_start returns at once; the transfers run on
+ * the engine every call of the client shares (driven by its I/O thread
+ * while no blocking caller drives), retry back-off waits are engine timers,
+ * and completed calls wait in a queue that an event loop reads when the
+ * client's fd turns readable. */
+#include "call.h"
+#include "client.h"
+#include "gamegate.h"
+#include "result.h"
+
+#include <errno.h>
+#include <openssl/crypto.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/eventfd.h>
+#include <unistd.h>
+
+struct gg_pending {
+    struct call call;
+};
+
+#define CALL_OF(member_ptr, member) \
+    ((struct call *)((char *)(member_ptr) - offsetof(struct call, member)))
+
+/* The eventfd the queue signals on, made on first use. done_lock held. */
+static int queue_fd(struct gg_client *client)
+{
+    if (client->done_fd < 0)
+        client->done_fd = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
+    return client->done_fd;
+}
+
+/* Ends a call: its result settled, it joins the queue, the fd turns
+ * readable. Called without done_lock. */
+static void complete(struct call *call)
+{
+    struct gg_client *client = call->client;
+    call_conclude(call, false);
+    call_release(call);
+    pthread_mutex_lock(&client->done_lock);
+    call->state = CALL_DONE;
+    call->next_done = NULL;
+    if (client->done_tail)
+        client->done_tail->next_done = call;
+    else
+        client->done_head = call;
+    client->done_tail = call;
+    int fd = client->done_fd;
+    pthread_mutex_unlock(&client->done_lock);
+    if (fd >= 0)
+        while (eventfd_write(fd, 1) != 0 && errno == EINTR)
+            ;
+}
+
+static void canceled(struct call *call)
+{
+    call->msg.len = call->msg_prefix;
+    if (call->msg.data)
+        call->msg.data[call->msg.len] = '\0';
+    strbuf_adds(&call->msg, "canceled");
+    call->code = GG_ECANCELED;
+}
+
+static void on_transfer_done(struct engine_job *job);
+static void on_retry_timer(struct engine_timer *timer);
+
+/* Starts the next attempt. done_lock held; false when the call is over. */
+static bool send_next(struct call *call)
+{
+    if (call_attempt_begin(call) != GG_OK)
+        return false;
+    call->transfer.job.on_done = on_transfer_done;
+    call->state = CALL_SENDING;
+    if (engine_submit(&call->client->engine, &call->transfer.job) == 0)
+        return true;
+    call_attempt_end(call, CURLE_FAILED_INIT); /* gives the handle back */
+    call->code = GG_ENOMEM;
+    strbuf_adds(&call->msg, "; could not start the client's I/O thread");
+    return false;
+}
+
+static void on_retry_timer(struct engine_timer *timer)
+{
+    struct call *call = CALL_OF(timer, retry_timer);
+    pthread_mutex_lock(&call->client->done_lock);
+    bool sent = !call->cancelled && send_next(call);
+    if (call->cancelled)
+        canceled(call);
+    pthread_mutex_unlock(&call->client->done_lock);
+    if (!sent)
+        complete(call);
+}
+
+static void on_transfer_done(struct engine_job *job)
+{
+    struct call *call = CALL_OF(job, transfer.job);
+    long long wait = call_attempt_end(call, job->result);
+    pthread_mutex_lock(&call->client->done_lock);
+    bool waiting = false;
+    if (wait >= 0 && call->cancelled) {
+        canceled(call);
+    } else if (wait >= 0) {
+        call->state = CALL_WAITING;
+        call->retry_timer.fire = on_retry_timer;
+        waiting = engine_timer_start(&call->client->engine, &call->retry_timer, wait) == 0;
+    }
+    pthread_mutex_unlock(&call->client->done_lock);
+    if (!waiting)
+        complete(call);
+}
+
+/* A copy of a NULL-terminated name, value list that outlives the caller's,
+ * in one block (wiped when freed: values may be keys). */
+static char **copy_params(const char *const *params, char **block)
+{
+    size_t count = 0, bytes = 0;
+    while (params && params[count])
+        bytes += strlen(params[count++]) + 1;
+    size_t slots = count + 2; /* a value left out still reads as NULL */
+    char **copy = calloc(1, slots * sizeof *copy + bytes);
+    if (!copy)
+        return NULL;
+    char *at = (char *)(copy + slots);
+    for (size_t i = 0; i < count; i++) {
+        size_t len = strlen(params[i]) + 1;
+        copy[i] = memcpy(at, params[i], len);
+        at += len;
+    }
+    *block = (char *)copy;
+    return copy;
+}
+
+static void free_pending(struct gg_pending *pending)
+{
+    char *block = pending->call.params_copy;
+    if (block) {
+        char **pointers = (char **)block;
+        size_t slots = 0;
+        while (pointers[slots])
+            slots++;
+        size_t bytes = (slots + 2) * sizeof *pointers;
+        for (size_t i = 0; i < slots; i++)
+            bytes += strlen(pointers[i]) + 1;
+        OPENSSL_cleanse(block, bytes);
+        free(block);
+    }
+    free(pending);
+}
+
+GG_EXTERN int gg_call_start(gg_client *client, const char *endpoint, const char *const *params,
+                            void *userdata, gg_pending **out)
+{
+    if (out)
+        *out = NULL;
+    if (!client)
+        return GG_EINVAL;
+    struct gg_pending *pending = calloc(1, sizeof *pending);
+    char **copied = pending ? copy_params(params, &pending->call.params_copy) : NULL;
+    if (!copied) {
+        free(pending);
+        client_set_error(client, GG_ENOMEM, NULL);
+        return GG_ENOMEM;
+    }
+    struct call *call = &pending->call;
+    call->userdata = userdata;
+    int code = call_prepare(call, client, endpoint, (const char *const *)copied);
+    pthread_mutex_lock(&client->done_lock);
+    bool ready = call->result && queue_fd(client) >= 0;
+    bool sent = ready && code == GG_OK && send_next(call);
+    pthread_mutex_unlock(&client->done_lock);
+    if (!ready) {
+        gg_result_free(call->result);
+        call_release(call);
+        free_pending(pending);
+        client_set_error(client, GG_ENOMEM, NULL);
+        return GG_ENOMEM;
+    }
+    /* Refused before sending: completed at once, like any other. */
+    if (!sent)
+        complete(call);
+    client_set_error(client, GG_OK, NULL);
+    if (out)
+        *out = pending;
+    return GG_OK;
+}
+
+GG_EXTERN int gg_pending_cancel(gg_pending *pending)
+{
+    if (!pending)
+        return GG_EINVAL;
+    struct call *call = &pending->call;
+    struct gg_client *client = call->client;
+    pthread_mutex_lock(&client->done_lock);
+    bool stopped_waiting = false;
+    if (call->state != CALL_DONE && !call->cancelled) {
+        call->cancelled = true;
+        if (call->state == CALL_SENDING)
+            engine_cancel(&client->engine, &call->transfer.job);
+        else
+            stopped_waiting = engine_timer_cancel(&client->engine, &call->retry_timer);
+        if (stopped_waiting)
+            canceled(call);
+    }
+    pthread_mutex_unlock(&client->done_lock);
+    if (stopped_waiting)
+        complete(call);
+    return GG_OK;
+}
+
+GG_EXTERN int gg_client_fd(gg_client *client, int *out)
+{
+    if (!client || !out)
+        return GG_EINVAL;
+    pthread_mutex_lock(&client->done_lock);
+    *out = queue_fd(client);
+    pthread_mutex_unlock(&client->done_lock);
+    return *out >= 0 ? GG_OK : GG_ENOMEM;
+}
+
+GG_EXTERN int gg_client_next_done(gg_client *client, gg_pending **out)
+{
+    if (!client || !out)
+        return GG_EINVAL;
+    pthread_mutex_lock(&client->done_lock);
+    /* Read the fd empty, then look: a completion queued after the look
+     * makes it readable again. */
+    if (!client->done_head && client->done_fd >= 0) {
+        eventfd_t ignored;
+        eventfd_read(client->done_fd, &ignored);
+    }
+    struct call *call = client->done_head;
+    if (call) {
+        client->done_head = call->next_done;
+        if (!client->done_head)
+            client->done_tail = NULL;
+    }
+    pthread_mutex_unlock(&client->done_lock);
+    *out = call ? (struct gg_pending *)call : NULL;
+    return GG_OK;
+}
+
+GG_EXTERN void *gg_pending_userdata(const gg_pending *pending)
+{
+    return pending ? pending->call.userdata : NULL;
+}
+
+GG_EXTERN int gg_pending_finish(gg_pending *pending, gg_result **out)
+{
+    if (out)
+        *out = NULL;
+    if (!pending)
+        return GG_EINVAL;
+    int code = result_hand_out(pending->call.result, out);
+    free_pending(pending);
+    return code;
+}
+
+void pending_free_completed(struct gg_client *client)
+{
+    for (struct call *call = client->done_head, *next; call; call = next) {
+        next = call->next_done;
+        gg_pending_finish((struct gg_pending *)call, NULL);
+    }
+    client->done_head = client->done_tail = NULL;
+    if (client->done_fd >= 0)
+        close(client->done_fd);
+    client->done_fd = -1;
+}

@@ -1,0 +1,181 @@
+/* Asynchronous calls as an event loop drives them: started at once, their
+ * completions read when the client's fd turns readable, many in flight on
+ * one client, retries on timers, cancellation. Runs plain, under valgrind,
+ * ASan and ThreadSanitizer. */
+#include "check.h"
+#include "sandbox.h"
+
+#include <gamegate.h>
+
+#include <poll.h>
+#include <pthread.h>
+#include <stdatomic.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#define IN_FLIGHT 32
+
+static gg_client *new_client(void)
+{
+    gg_client *client = NULL;
+    gg_client_new(&client);
+    gg_client_set(client, "kongregate.base_url", sandbox_url());
+    gg_client_set(client, "kongregate.api_key", sandbox_api_key());
+    gg_client_set(client, "max_connections", "64");
+    return client;
+}
+
+/* Waits (as an event loop would, on the fd) for the next completion; NULL
+ * after two minutes without one. */
+static gg_pending *next_done(gg_client *client)
+{
+    int fd = -1;
+    CHECK_INT(gg_client_fd(client, &fd), GG_OK);
+    for (int waited = 0; waited < 120000;) {
+        gg_pending *done = NULL;
+        gg_client_next_done(client, &done);
+        if (done)
+            return done;
+        struct pollfd ready = {.fd = fd, .events = POLLIN};
+        poll(&ready, 1, 100);
+        waited += 100;
+    }
+    return NULL;
+}
+
+static void test_many_in_flight_on_one_client(void)
+{
+    gg_client *client = new_client();
+    CHECK_INT(sandbox_control("/_sandbox/barrier?parties=32&timeout=60"), 0);
+    const char *who[] = {"user_id", "765", NULL};
+    gg_pending *started[IN_FLIGHT];
+    for (intptr_t i = 0; i < IN_FLIGHT; i++)
+        CHECK_INT(gg_call_start(client, "kongregate.user_info", who, (void *)i, &started[i]),
+                  GG_OK);
+    int good = 0, seen[IN_FLIGHT] = {0};
+    for (int i = 0; i < IN_FLIGHT; i++) {
+        gg_pending *done = next_done(client);
+        if (!CHECK(done != NULL))
+            break;
+        intptr_t tag = (intptr_t)gg_pending_userdata(done);
+        seen[tag]++;
+        gg_result *result = NULL;
+        int code = gg_pending_finish(done, &result);
+        good += code == GG_OK && strcmp(gg_result_get(result, "username"), "KredBuyer") == 0;
+        gg_result_free(result);
+    }
+    CHECK_INT(good, IN_FLIGHT); /* all passed a barrier that needed all 32 at once */
+    for (int i = 0; i < IN_FLIGHT; i++)
+        CHECK_INT(seen[i], 1);
+    gg_pending *none = (gg_pending *)1;
+    gg_client_next_done(client, &none);
+    CHECK(none == NULL);
+    printf("async: %d calls in flight together on one client, all through a barrier of %d\n",
+           IN_FLIGHT, IN_FLIGHT);
+    gg_client_free(client);
+}
+
+static void test_refused_before_sending_completes_at_once(void)
+{
+    gg_client *client = new_client();
+    const char *bad[] = {"user_id", "not-a-number", NULL};
+    gg_pending *pending = NULL;
+    CHECK_INT(gg_call_start(client, "kongregate.user_info", bad, NULL, &pending), GG_OK);
+    gg_pending *done = next_done(client);
+    CHECK(done == pending);
+    gg_result *result = NULL;
+    CHECK_INT(gg_pending_finish(done, &result), GG_EINVAL);
+    CHECK_CONTAINS(gg_result_message(result), "user_id");
+    CHECK_INT(gg_result_attempts(result), 0);
+    gg_result_free(result);
+    CHECK_INT(gg_call_start(client, "kongregate.no_such", NULL, NULL, NULL), GG_OK);
+    CHECK_INT(gg_pending_finish(next_done(client), NULL), GG_EINVAL);
+    gg_client_free(client);
+}
+
+static void test_retries_wait_on_timers(void)
+{
+    gg_client *client = new_client();
+    gg_client_set(client, "retry.backoff_ms", "50");
+    CHECK_INT(sandbox_control("/_sandbox/fault?kind=http500&count=2&path=/api/items.json"), 0);
+    CHECK_INT(gg_call_start(client, "kongregate.items", NULL, NULL, NULL), GG_OK);
+    /* A blocking call on the same client meanwhile. */
+    const char *who[] = {"user_id", "765", NULL};
+    CHECK_INT(gg_call(client, "kongregate.user_info", who, NULL), GG_OK);
+    gg_result *result = NULL;
+    CHECK_INT(gg_pending_finish(next_done(client), &result), GG_OK);
+    CHECK_INT(gg_result_attempts(result), 3);
+    gg_result_free(result);
+    gg_client_free(client);
+}
+
+static atomic_int retry_waits;
+
+static void note_retry_wait(void *userdata, int level, const char *message)
+{
+    (void)userdata;
+    if (getenv("ASYNC_DEBUG"))
+        fprintf(stderr, "log %d: %s\n", level, message);
+    if (level == GG_LOG_WARNING && strstr(message, "retrying in"))
+        atomic_fetch_add(&retry_waits, 1);
+}
+
+static void test_cancel_a_write_in_flight(void)
+{
+    sandbox_control("/_sandbox/reset");
+    gg_client *client = new_client();
+    json_t *user = json_array_get(sandbox_kongregate_users(), 0);
+    char id[32];
+    snprintf(id, sizeof id, "%lld", (long long)json_integer_value(json_object_get(user, "user_id")));
+    const char *token = json_string_value(
+        json_object_get(json_object_get(user, "game_auth_tokens"), "10000"));
+    const char *login[] = {"user_id", id, "game_auth_token", token, NULL};
+    CHECK_INT(gg_call(client, "kongregate.authenticate", login, NULL), GG_OK);
+
+    /* Held until the barrier times out: it will not answer before the cancel. */
+    CHECK_INT(sandbox_control("/_sandbox/barrier?parties=2&timeout=5"), 0);
+    const char *stats[] = {"user_id", id, "Kills", "1", NULL};
+    gg_pending *pending = NULL;
+    CHECK_INT(gg_call_start(client, "kongregate.submit_statistics", stats, NULL, &pending),
+              GG_OK);
+    CHECK(sandbox_wait_until_held(1));
+    CHECK_INT(gg_pending_cancel(pending), GG_OK);
+    gg_pending *done = next_done(client);
+    CHECK(done == pending);
+    gg_result *result = NULL;
+    CHECK_INT(gg_pending_finish(done, &result), GG_ECANCELED);
+    CHECK_INT(gg_result_outcome(result), GG_OUTCOME_UNKNOWN); /* the request had left */
+    CHECK_CONTAINS(gg_result_message(result), "canceled");
+    gg_result_free(result);
+
+    /* Cancelled while waiting to retry: ends at once, nothing sent again. */
+    gg_client_set(client, "retry.backoff_ms", "60000");
+    gg_client_set(client, "retry.max_backoff_ms", "60000");
+    gg_client_set(client, "retry.deadline_ms", "0");
+    CHECK_INT(sandbox_control("/_sandbox/fault?kind=http500&count=1&path=/api/items.json"), 0);
+    gg_client_set_log(client, note_retry_wait, NULL);
+    CHECK_INT(gg_call_start(client, "kongregate.items", NULL, NULL, &pending), GG_OK);
+    for (int tries = 0; tries < 12000 && !atomic_load(&retry_waits); tries++)
+        nanosleep(&(struct timespec){0, 10 * 1000 * 1000}, NULL);
+    CHECK_INT(atomic_load(&retry_waits), 1); /* now waiting 30 s or more to retry */
+    CHECK_INT(gg_pending_cancel(pending), GG_OK);
+    CHECK_INT(gg_pending_finish(next_done(client), &result), GG_ECANCELED);
+    CHECK_INT(gg_result_attempts(result), 1);
+    CHECK_INT(gg_result_outcome(result), GG_OUTCOME_NOT_APPLIED);
+    gg_result_free(result);
+    gg_client_free(client);
+}
+
+int main(void)
+{
+    CHECK_INT(sandbox_control("/_sandbox/reset"), 0);
+    test_many_in_flight_on_one_client();
+    test_refused_before_sending_completes_at_once();
+    test_retries_wait_on_timers();
+    test_cancel_a_write_in_flight();
+    sandbox_release();
+    return check_summary();
+}
