@@ -10,6 +10,7 @@
 
 #include <errno.h>
 #include <malloc.h>
+#include <poll.h>
 #include <stdatomic.h>
 #include <stdbool.h>
 #include <stdio.h>
@@ -156,6 +157,24 @@ static void scenario(void)
     gg_result_count(result, "items");
     gg_result_get(result, "items.0.price");
     gg_result_free(result);
+
+    /* The same through the asynchronous path: a completion always comes. */
+    gg_pending *pending = NULL;
+    int started = gg_call_start(client, "kongregate.items", catalogue, NULL, &pending);
+    expect(started, GG_OK, "call_start");
+    int fd = -1;
+    for (int waited = 0; started == GG_OK && waited < 600; waited++) {
+        gg_pending *done = NULL;
+        gg_client_next_done(client, &done);
+        if (done) {
+            TRY(gg_pending_finish(done, NULL), "async items");
+            break;
+        }
+        if (fd < 0 && gg_client_fd(client, &fd) != GG_OK)
+            fd = -1;
+        struct pollfd ready = {.fd = fd, .events = POLLIN};
+        poll(&ready, fd >= 0, 100);
+    }
 
     const char *example = "GbmlDg_VNvaFZFKMR6iIXBqQWtdCyzgwSPTc1IB7pC8."
                           "eyJhbGdvcml0aG0iOiJITUFDLVNIQTI1NiIsImV2ZW50IjoidGVzdCJ9";

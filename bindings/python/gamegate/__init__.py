@@ -8,18 +8,19 @@
 """
 
 from ._native import lib as _lib, text as _text
+from .aio import AsyncClient
 from .client import Client, Result, reply_items, reply_order, verify_callback
 from .endpoints import ENDPOINTS
-from .errors import (AccessDenied, AuthenticationError, Error, HTTPError, InvalidArgument,
-                     NetworkError, NotFound, OutOfMemory, ProtocolError, ServiceError,
-                     SignatureError, Timeout, TLSError)
+from .errors import (AccessDenied, AuthenticationError, Cancelled, Error, HTTPError,
+                     InvalidArgument, NetworkError, NotFound, OutOfMemory, ProtocolError,
+                     ServiceError, SignatureError, Timeout, TLSError)
 
 __all__ = [
-    "Client", "Result", "ENDPOINTS", "version", "strerror",
+    "Client", "AsyncClient", "Result", "ENDPOINTS", "version", "strerror",
     "verify_callback", "reply_items", "reply_order",
     "Error", "InvalidArgument", "OutOfMemory", "NetworkError", "Timeout", "TLSError",
     "HTTPError", "ProtocolError", "ServiceError", "AuthenticationError", "AccessDenied",
-    "SignatureError", "NotFound",
+    "SignatureError", "NotFound", "Cancelled",
 ]
 
 

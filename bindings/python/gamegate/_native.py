@@ -8,7 +8,7 @@ CDEF = """
 enum gg_code {
     GG_OK = 0, GG_EINVAL = 1, GG_ENOMEM = 2, GG_ENETWORK = 3, GG_ETIMEOUT = 4,
     GG_ETLS = 5, GG_EHTTP = 6, GG_EPROTOCOL = 7, GG_ESERVICE = 8, GG_EAUTH = 9,
-    GG_EDENIED = 10, GG_ESIGNATURE = 11, GG_ENOTFOUND = 12
+    GG_EDENIED = 10, GG_ESIGNATURE = 11, GG_ENOTFOUND = 12, GG_ECANCELED = 13
 };
 enum gg_param_flag {
     GG_PARAM_REQUIRED = 1, GG_PARAM_SECRET = 2, GG_PARAM_ONE_OF = 4, GG_PARAM_LOCAL = 8,
@@ -31,6 +31,14 @@ int gg_client_set(gg_client *client, const char *option, const char *value);
 const char *gg_client_errmsg(const gg_client *client);
 int gg_call(gg_client *client, const char *endpoint, const char *const *params,
             gg_result **out);
+typedef struct gg_pending gg_pending;
+int gg_call_start(gg_client *client, const char *endpoint, const char *const *params,
+                  void *userdata, gg_pending **out);
+int gg_client_fd(gg_client *client, int *out);
+int gg_client_next_done(gg_client *client, gg_pending **out);
+void *gg_pending_userdata(const gg_pending *pending);
+int gg_pending_finish(gg_pending *pending, gg_result **out);
+int gg_pending_cancel(gg_pending *pending);
 int gg_result_code(const gg_result *result);
 const char *gg_result_message(const gg_result *result);
 int gg_result_http_status(const gg_result *result);

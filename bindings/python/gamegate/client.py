@@ -49,6 +49,16 @@ def _encode(what, value):
     return data
 
 
+def _params_array(params):
+    """Keyword parameters as the C name, value list (and its keep-alive)."""
+    pairs = []
+    for position, (name, value) in enumerate(params.items(), 1):
+        if value is not None:
+            name = name[:-1] if name.endswith("_") else name
+            pairs += [("a parameter's name", name), (_param_label(name, position), value)]
+    return _string_array(pairs)
+
+
 def _param_label(name, position):
     return "parameter %r" % name if name in _KNOWN_NAMES else "parameter #%d" % position
 
@@ -304,12 +314,7 @@ class Client:
         """Calls an endpoint by name; returns a Result or raises a gamegate.Error.
         Parameters that are None are left out; a trailing underscore is dropped
         from a name (as_= for the KickApps site id)."""
-        pairs = []
-        for position, (name, value) in enumerate(params.items(), 1):
-            if value is not None:
-                name = name[:-1] if name.endswith("_") else name
-                pairs += [("a parameter's name", name), (_param_label(name, position), value)]
-        array, keep = _string_array(pairs)
+        array, keep = _params_array(params)
         name = _encode("endpoint", endpoint)
         out = ffi.new("gg_result **")
         ptr = self._enter()

@@ -3,6 +3,7 @@
 Where a builtin means the same thing the class derives from it too, so that
 `except ConnectionError` or `except PermissionError` work as expected."""
 
+import asyncio
 import json
 
 from ._native import lib
@@ -90,9 +91,33 @@ class NotFound(Error, LookupError):
     code = lib.GG_ENOTFOUND
 
 
+class Cancelled(asyncio.CancelledError):
+    """An asynchronous call ended by the cancellation of the task awaiting it
+    (task.cancel(), asyncio.wait_for's timeout). It is a CancelledError, so
+    that asyncio treats it as one, and says what became of the call:
+    `outcome` "not_applied", "unknown" (a state change's request had left:
+    reconcile before sending it again) or "succeeded" (it completed first)."""
+
+    code = lib.GG_ECANCELED
+
+    def __init__(self, message, code=None, http_status=0, fields=None, endpoint=None,
+                 outcome="not_applied", attempts=0):
+        super().__init__(message)
+        self.message = message
+        self.http_status = http_status
+        self.fields = fields
+        self.endpoint = endpoint
+        self.outcome = outcome
+        self.attempts = attempts
+
+    def __str__(self):
+        return self.message
+
+
 _BY_CODE = {cls.code: cls for cls in (
     InvalidArgument, OutOfMemory, NetworkError, Timeout, TLSError, HTTPError,
-    ProtocolError, ServiceError, AuthenticationError, AccessDenied, SignatureError, NotFound)}
+    ProtocolError, ServiceError, AuthenticationError, AccessDenied, SignatureError, NotFound,
+    Cancelled)}
 
 
 def error_for(code, message, http_status=0, body=None, endpoint=None, outcome=None,
