@@ -40,7 +40,7 @@ ASAN_C_TESTS := $(filter-out test_wipe,$(C_TESTS))
 
 .PHONY: all deps lib demo test test-exports test-install test-oom test-tsan test-fork test-c test-valgrind test-python \
         test-asan install uninstall clean \
-        fuzz deps-fuzz bench
+        fuzz deps-fuzz bench deps-bench
 
 all: lib
 
@@ -181,8 +181,24 @@ $(B)/bench/bench: tests/bench/bench.c $(TEST_HELPERS) $(OBJECTS)
 	@mkdir -p $(@D)
 	$(CC) $(TEST_CFLAGS) -o $@ $< tests/c/sandbox.c $(OBJECTS) $(PKG_LIBS)
 
-bench: $(B)/bench/bench
+$(B)/bench/loop: tests/bench/loop.c $(B)/lib/$(SONAME)
+	@mkdir -p $(@D)
+	$(CC) $(ALL_CFLAGS) -o $@ $< -L$(B)/lib $(RPATH) -lgamegate $(PKG_LIBS)
+
+$(B)/bench/delay_server: tests/bench/delay_server.c
+	@mkdir -p $(@D)
+	$(CC) $(ALL_CFLAGS) -o $@ $<
+
+deps-bench:
+	@tools/ensure-deps bench
+
+BENCH_ROUNDS ?= 5
+
+# In-process costs and the store, then every peer in interleaved rounds.
+bench: $(B)/bench/bench $(B)/bench/loop $(B)/bench/delay_server | deps-bench
 	@$(WITH_SANDBOX) $<
+	@GAMEGATE_LIBRARY=$(abspath $(B)/lib/$(SONAME)) PYTHONPATH=bindings/python \
+	  $(PYTHON) tests/bench/peers.py $(B)/bench $(BENCH_ROUNDS)
 
 # --- fuzzing: libFuzzer targets on an ASan + UBSan build (clang) -----------
 
