@@ -49,14 +49,48 @@ def _encode(what, value):
     return data
 
 
+# The names of the table, encoded once: a call encodes only its values.
+_ENCODED_NAMES = {name: name.encode() for name in _KNOWN_NAMES}
+_ENCODED_NAMES.update({e.name: e.name.encode() for e in ENDPOINTS})
+
+
+def _encoded_name(name, what):
+    encoded = _ENCODED_NAMES.get(name)
+    return encoded if encoded is not None else _encode(what, name)
+
+
+def _encoded_value(value, name, position):
+    """The common cases inline; anything else, and every error, by _encode."""
+    kind = value.__class__
+    if kind is int:
+        return str(value).encode()
+    if kind is str:
+        try:
+            data = value.encode("utf-8")
+        except UnicodeError:
+            data = None
+        if data is not None and b"\0" not in data:
+            return data
+    return _encode(_param_label(name, position), value)
+
+
 def _params_array(params):
-    """Keyword parameters as the C name, value list (and its keep-alive)."""
-    pairs = []
+    """Keyword parameters as the C name, value list, in one buffer (one
+    allocation however many there are); returns it and its keep-alive."""
+    parts = []
     for position, (name, value) in enumerate(params.items(), 1):
         if value is not None:
             name = name[:-1] if name.endswith("_") else name
-            pairs += [("a parameter's name", name), (_param_label(name, position), value)]
-    return _string_array(pairs)
+            parts.append(_encoded_name(name, "a parameter's name"))
+            parts.append(_encoded_value(value, name, position))
+    data = b"\0".join(parts) + b"\0"
+    buffer = ffi.from_buffer(data)
+    array = ffi.new("char *[]", len(parts) + 1)
+    offset = 0
+    for i, part in enumerate(parts):
+        array[i] = buffer + offset
+        offset += len(part) + 1
+    return array, (data, buffer)
 
 
 def _param_label(name, position):
@@ -152,6 +186,15 @@ def reply_order(state):
     return check(lib.gg_callback_reply_order(_encode("state", state), out), out).text
 
 
+def _pointer(key):
+    """A member's JSON Pointer, which reaches any name."""
+    return ("/" + key.replace("~", "~0").replace("/", "~1")).encode("utf-8")
+
+
+# Reads of the JSON text of a scalar, by gg_result_type.
+_SCALARS = {lib.GG_TYPE_NULL: lambda t: None, lib.GG_TYPE_BOOLEAN: lambda t: t == "true",
+            lib.GG_TYPE_NUMBER: lambda t: int(t) if t.lstrip("-").isdigit() else json.loads(t)}
+
 _TYPES = {lib.GG_TYPE_ABSENT: None, lib.GG_TYPE_NULL: "null", lib.GG_TYPE_BOOLEAN: "boolean",
           lib.GG_TYPE_NUMBER: "number", lib.GG_TYPE_STRING: "string",
           lib.GG_TYPE_ARRAY: "array", lib.GG_TYPE_OBJECT: "object"}
@@ -212,6 +255,18 @@ class Result:
         return lib.gg_result_count(self._ptr, path.encode("utf-8"))
 
     def __getitem__(self, key):
+        # One member read through the C view, without parsing the whole body.
+        if self._json is None and key.__class__ is str:
+            kind = lib.gg_result_type(self._ptr, _pointer(key))
+            if kind == lib.GG_TYPE_STRING:
+                value = text(lib.gg_result_get(self._ptr, _pointer(key)))
+                if not value.startswith('"'):  # else a string holding NUL: parse it
+                    return value
+            elif kind in _SCALARS:
+                return _SCALARS[kind](text(lib.gg_result_get(self._ptr, _pointer(key))))
+            elif kind == lib.GG_TYPE_ABSENT and lib.gg_result_type(self._ptr, b"") == \
+                    lib.GG_TYPE_OBJECT:
+                raise KeyError(key)
         return self.json[key]
 
     def __contains__(self, key):
@@ -315,7 +370,7 @@ class Client:
         Parameters that are None are left out; a trailing underscore is dropped
         from a name (as_= for the KickApps site id)."""
         array, keep = _params_array(params)
-        name = _encode("endpoint", endpoint)
+        name = _encoded_name(endpoint, "endpoint")
         out = ffi.new("gg_result **")
         ptr = self._enter()
         try:
