@@ -207,8 +207,10 @@ GG_EXTERN int gg_result_attempts(const gg_result *result);
  * ~1 for '/' and ~0 for '~' within a name); any other path is dotted names
  * ("username", "items.0.name", "user_vars.level"). Strings read back as
  * themselves; numbers (also those beyond 64 bits or a double's range),
- * booleans, null, objects, arrays, and strings holding NUL as their JSON
- * text. NULL if the path is absent. Lives as long as the result.
+ * booleans, null, objects and arrays as their JSON text. NULL if the path
+ * is absent, or for a string holding NUL (only a callback's payload can
+ * have one), whose type is GG_TYPE_STRING and whose exact text is in
+ * gg_result_json. Lives as long as the result.
  */
 GG_EXTERN const char *gg_result_get(const gg_result *result, const char *path);
 

@@ -6,6 +6,7 @@
 #include "clock.h"
 #include "endpoints.h"
 #include "gamegate.h"
+#include "json_safe.h"
 #include "message.h"
 #include "request.h"
 #include "response.h"
@@ -212,6 +213,7 @@ int call_attempt_begin(struct call *call)
     msg->len = call->msg_prefix;
     if (msg->data)
         msg->data[msg->len] = '\0';
+    json_safe_wipe(call->result->body); /* an earlier attempt's body may hold a token */
     json_decref(call->result->body);
     call->result->body = NULL;
     call->attempt++;

@@ -117,7 +117,7 @@ static int verify_signed(const char *request, const char *key, json_t **payload,
         return code;
     }
     const char *what = "";
-    *payload = json_safe_load((const char *)json, json_len, 0, 0, &code, &what);
+    *payload = json_safe_load((const char *)json, json_len, JSON_ALLOW_NUL, 0, &code, &what);
     OPENSSL_cleanse(json, json_len);
     free(json);
     if (code == GG_ENOMEM) {
@@ -128,8 +128,10 @@ static int verify_signed(const char *request, const char *key, json_t **payload,
         *why = "the signed payload is not a JSON object";
         return GG_ESIGNATURE;
     }
-    const char *algorithm = json_string_value(json_object_get(*payload, "algorithm"));
-    if (!algorithm || strcmp(algorithm, "HMAC-SHA256") != 0) {
+    /* Compared whole: a payload may hold NUL, and "HMAC-SHA256\u0000x" is not it. */
+    const json_t *algorithm = json_object_get(*payload, "algorithm");
+    if (!json_is_string(algorithm) || json_string_length(algorithm) != strlen("HMAC-SHA256") ||
+        strcmp(json_string_value(algorithm), "HMAC-SHA256") != 0) {
         *why = "the signed payload's algorithm is not HMAC-SHA256";
         return GG_ESIGNATURE;
     }
@@ -181,6 +183,7 @@ static json_t *parse_form(const char *body, int *code, const char **why)
         char *name = unescape(copy, &name_len);
         char *value = unescape(eq ? eq + 1 : "", &value_len);
         json_t *text = NULL, *checked_name = NULL;
+        bool kept = false;
         if (!name || !value)
             *code = GG_ENOMEM;
         else if (strlen(name) != name_len || strlen(value) != value_len)
@@ -193,6 +196,10 @@ static json_t *parse_form(const char *body, int *code, const char **why)
             *why = "a form field is given twice";
         } else if (text && json_object_set(fields, name, text) != 0)
             *code = GG_ENOMEM;
+        else
+            kept = text != NULL;
+        if (!kept)
+            json_safe_wipe(text); /* a value may be a key or a token */
         json_decref(text);
         json_decref(checked_name);
         wipe_curl_string(name, name_len);
@@ -202,6 +209,7 @@ static json_t *parse_form(const char *body, int *code, const char **why)
         field += len + (field[len] == '&');
     }
     if (*code != GG_OK) {
+        json_safe_wipe(fields);
         json_decref(fields);
         return NULL;
     }
@@ -255,6 +263,7 @@ static int finish(gg_client *client, struct gg_result *result, int code, const c
     const char *secrets[] = {key ? key : ""};
     result_set_outcome(result, code, why, secrets, 1);
     if (code != GG_OK) { /* nothing of an unverified payload is handed out */
+        json_safe_wipe(result->body);
         json_decref(result->body);
         result->body = NULL;
     }
@@ -307,6 +316,8 @@ static int verify(gg_client *client, struct session_store *store, struct gg_resu
             code = verify_signed(signed_request, key, &result->body, &why);
         else if ((code = verify_plain(store, fields, key, &why)) == GG_OK)
             result->body = json_incref(fields);
+        if (!result->body)
+            json_safe_wipe(fields); /* not handed out: its values go now */
         json_decref(fields);
     }
     OPENSSL_cleanse(text, body_len);

@@ -3,8 +3,7 @@
 #include "gamegate.h"
 #include "strbuf.h"
 
-#include <errno.h>
-#include <math.h>
+#include <openssl/crypto.h>
 #include <openssl/err.h>
 #include <openssl/rand.h>
 #include <pthread.h>
@@ -70,8 +69,46 @@ static bool is_number_char(char c)
     return (c >= '0' && c <= '9') || c == '-' || c == '+' || c == '.' || c == 'e' || c == 'E';
 }
 
-/* Whether jansson can hold the number token: a 64-bit integer, or a double
- * that does not overflow. */
+static bool is_digit(char c)
+{
+    return c >= '0' && c <= '9';
+}
+
+/* Whether the token is a JSON number (RFC 8259):
+ * -?(0|[1-9][0-9]*)(\.[0-9]+)?([eE][+-]?[0-9]+)? */
+static bool is_json_number(const char *t, size_t len)
+{
+    size_t i = 0;
+    if (i < len && t[i] == '-')
+        i++;
+    if (i < len && t[i] == '0')
+        i++;
+    else if (i < len && is_digit(t[i]))
+        while (i < len && is_digit(t[i]))
+            i++;
+    else
+        return false;
+    if (i < len && t[i] == '.') {
+        if (++i >= len || !is_digit(t[i]))
+            return false;
+        while (i < len && is_digit(t[i]))
+            i++;
+    }
+    if (i < len && (t[i] == 'e' || t[i] == 'E')) {
+        if (++i < len && (t[i] == '+' || t[i] == '-'))
+            i++;
+        if (i >= len || !is_digit(t[i]))
+            return false;
+        while (i < len && is_digit(t[i]))
+            i++;
+    }
+    return i == len;
+}
+
+/* Whether jansson can hold a valid JSON number: a 64-bit integer, or a
+ * double whose decimal exponent stays below 308 (judged from the text, not
+ * by strtod, whose reading of '.' depends on the locale; a number at the
+ * very edge is kept as text, which loses nothing). */
 static bool number_fits(const char *token, size_t len)
 {
     bool negative = token[0] == '-';
@@ -82,46 +119,91 @@ static bool number_fits(const char *token, size_t len)
             return count < 19;
         return memcmp(digits, negative ? "9223372036854775808" : "9223372036854775807", 19) <= 0;
     }
-    char copy[64];
-    if (len >= sizeof copy)
-        return false; /* kept as written: as valid, and exact */
-    memcpy(copy, token, len);
-    copy[len] = '\0';
-    errno = 0;
-    double value = strtod(copy, NULL);
-    return !(errno == ERANGE && isinf(value));
+    /* The position of the first significant digit, as a power of ten. */
+    long long magnitude = 0;
+    size_t i = 0, integer_digits = 0;
+    while (i < count && is_digit(digits[i]))
+        integer_digits++, i++;
+    bool all_zero = true;
+    for (size_t j = 0; j < count && digits[j] != 'e' && digits[j] != 'E'; j++)
+        if (digits[j] >= '1' && digits[j] <= '9')
+            all_zero = false;
+    if (all_zero)
+        return true; /* zero, whatever its exponent */
+    if (integer_digits > 1 || digits[0] != '0') {
+        magnitude = (long long)integer_digits - 1;
+    } else {
+        size_t j = i + 1; /* after "0." */
+        long long zeros = 0;
+        while (j < count && digits[j] == '0')
+            zeros++, j++;
+        magnitude = -zeros - 1;
+    }
+    const char *e = memchr(token, 'e', len);
+    if (!e)
+        e = memchr(token, 'E', len);
+    if (e) {
+        const char *x = e + 1;
+        bool minus = *x == '-';
+        x += *x == '-' || *x == '+';
+        long long exponent = 0;
+        for (; x < token + len; x++) {
+            if (exponent > 100000) /* far past any double */
+                return minus;
+            exponent = exponent * 10 + (*x - '0');
+        }
+        magnitude += minus ? -exponent : exponent;
+    }
+    return magnitude < 308; /* underflow is fine: jansson reads it as 0 */
 }
+
+/* What a number kept as text costs: the marked string jansson holds, and
+ * its share of the rewritten text. */
+#define COST_KEPT_NUMBER (COST_STRING + 2 * (MARKER_LEN + 2))
 
 /* One pass over the text, outside strings as inside: adds up the cost of
  * the tree it would make and, when out is given, writes the text with every
- * number jansson cannot hold turned into a marked string. Returns how many
+ * valid number jansson cannot hold, in a value's place, turned into a marked
+ * string (anything else is left for jansson to refuse). Returns how many
  * such numbers there are, or -1 once the cost passes max_cost. */
 static long scan(const char *text, size_t len, size_t max_cost, struct strbuf *out)
 {
     size_t cost = 0, copied = 0;
     long kept = 0;
+    /* Which containers are open, to tell a member's name from a value. */
+    enum { DEPTH_MAX = 4096 };
+    char open[DEPTH_MAX];
+    size_t depth = 0;
+    bool expect_name = false;
     for (size_t i = 0; i < len; i++) {
         char c = text[i];
         if (c == '"') {
             size_t j = i + 1;
             while (j < len && text[j] != '"')
                 j += text[j] == '\\' ? 2 : 1;
-            size_t k = j + 1;
-            while (k < len && (text[k] == ' ' || text[k] == '\t' || text[k] == '\r' ||
-                               text[k] == '\n'))
-                k++;
-            cost += (k < len && text[k] == ':' ? COST_MEMBER : COST_STRING) + (j - i);
+            cost += (expect_name ? COST_MEMBER : COST_STRING) + (j - i);
             i = j;
-        } else if (c == '[') {
-            cost += COST_ARRAY;
-        } else if (c == '{') {
-            cost += COST_OBJECT;
-        } else if (c == '-' || (c >= '0' && c <= '9')) {
+        } else if (c == '[' || c == '{') {
+            cost += c == '[' ? COST_ARRAY : COST_OBJECT;
+            if (depth < DEPTH_MAX)
+                open[depth] = c;
+            depth++;
+            expect_name = c == '{';
+        } else if (c == ']' || c == '}') {
+            depth -= depth > 0;
+            expect_name = false;
+        } else if (c == ',') {
+            expect_name = depth > 0 && depth <= DEPTH_MAX && open[depth - 1] == '{';
+        } else if (c == ':') {
+            expect_name = false;
+        } else if (c == '-' || is_digit(c)) {
             size_t j = i;
             while (j < len && is_number_char(text[j]))
                 j++;
-            cost += COST_NUMBER;
-            if (!number_fits(text + i, j - i)) {
+            bool keep = !expect_name && depth <= DEPTH_MAX && is_json_number(text + i, j - i) &&
+                        !number_fits(text + i, j - i);
+            cost += keep ? COST_KEPT_NUMBER + (j - i) : COST_NUMBER;
+            if (keep) {
                 kept++;
                 if (out) {
                     strbuf_add(out, text + copied, i - copied);
@@ -155,6 +237,7 @@ static const char *describe(const json_error_t *error)
     case json_error_null_character: return "a NUL character";
     case json_error_numeric_overflow: return "a number out of range";
     case json_error_duplicate_key: return "a duplicate key";
+    case json_error_null_byte_in_key: return "a NUL in a member's name, which jansson cannot hold";
     default: return "invalid syntax or nesting too deep";
     }
 }
@@ -180,7 +263,6 @@ json_t *json_safe_load(const char *text, size_t len, size_t flags, size_t max_co
         text = rewritten.data;
         len = rewritten.len;
     }
-    flags |= JSON_ALLOW_NUL;
     json_error_t error;
     json_t *value = json_loadb(text, len, flags, &error);
     /* jansson reports some allocation failures as syntax errors, and some
@@ -246,4 +328,21 @@ char *json_safe_dump(const json_t *node)
     }
     memmove(out, in, strlen(in) + 1);
     return text;
+}
+
+void json_safe_wipe(json_t *node)
+{
+    if (json_is_string(node)) {
+        OPENSSL_cleanse((char *)json_string_value(node), json_string_length(node));
+    } else if (json_is_object(node)) {
+        const char *key;
+        json_t *value;
+        json_object_foreach(node, key, value)
+            json_safe_wipe(value);
+    } else if (json_is_array(node)) {
+        size_t i;
+        json_t *value;
+        json_array_foreach(node, i, value)
+            json_safe_wipe(value);
+    }
 }

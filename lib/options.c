@@ -5,6 +5,7 @@
 #include "version.h"
 
 #include <curl/curl.h>
+#include <ctype.h>
 #include <errno.h>
 #include <openssl/crypto.h>
 #include <stdlib.h>
@@ -184,8 +185,8 @@ static int parse_proxy(const char *text, char **user, char **password)
     *user = *password = NULL;
     const char *scheme_end = strstr(text, "://");
     char scheme[16] = "";
-    if (scheme_end && (size_t)(scheme_end - text) < sizeof scheme)
-        memcpy(scheme, text, (size_t)(scheme_end - text));
+    for (size_t i = 0; scheme_end && i < (size_t)(scheme_end - text) && i + 1 < sizeof scheme; i++)
+        scheme[i] = (char)tolower((unsigned char)text[i]); /* HTTP:// is http:// */
     if (scheme_end && !choice_number(proxy_schemes, scheme))
         return GG_EINVAL;
     for (const char *c = text; *c; c++)
@@ -238,6 +239,13 @@ int options_set(struct options *options, enum option_id id, const char *value,
     if (value) {
         if (strpbrk(value, "\r\n")) {
             strbuf_addf(msg, "option '%s' must not contain CR or LF", spec->name);
+            return GG_EINVAL;
+        }
+        /* Keys, URLs and header values go into every request: past this a
+         * request libcurl refuses would look like a network fault. */
+        if (strlen(value) > OPTION_MAX_BYTES) {
+            strbuf_addf(msg, "option '%s' is longer than %d bytes", spec->name,
+                        OPTION_MAX_BYTES);
             return GG_EINVAL;
         }
         if (spec->kind == KIND_NUMBER && !is_number_within(value, spec->min, spec->max)) {

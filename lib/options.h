@@ -8,6 +8,9 @@
 #include <stdbool.h>
 #include <stddef.h>
 
+/* The longest value an option takes. */
+#define OPTION_MAX_BYTES 8192
+
 enum option_id {
     OPT_NONE = 0,
     OPT_KONGREGATE_API_KEY,

@@ -4,6 +4,7 @@
 #include "gamegate.h"
 #include "json_safe.h"
 #include "message.h"
+#include "strbuf.h"
 
 #include <openssl/crypto.h>
 #include <pthread.h>
@@ -69,25 +70,137 @@ void result_set_outcome(struct gg_result *result, int code, const char *message,
     result->message = code == GG_OK ? NULL : message_clean(message, secrets, secret_count);
 }
 
+/* text (len bytes, which may hold NUL) with the secrets redacted in each
+ * NUL-separated part, so that no NUL hides one; NULL when nothing changed,
+ * and "" without memory (then nothing of the text is kept). *out_len is the
+ * new length. */
+static char *redacted(const char *text, size_t len, const char *const *secrets,
+                      size_t secret_count, size_t *out_len)
+{
+    struct strbuf out = {0};
+    bool changed = false;
+    for (size_t at = 0; at <= len;) {
+        size_t part = strnlen(text + at, len - at);
+        char *clean = message_redact(text + at, secrets, secret_count);
+        changed |= !clean || strcmp(clean, text + at) != 0;
+        strbuf_adds(&out, clean ? clean : "");
+        free(clean);
+        at += part + 1;
+        if (at <= len)
+            strbuf_add(&out, "", 1);
+    }
+    if (!changed || out.failed) {
+        strbuf_release(&out);
+        *out_len = 0;
+        return changed ? strdup("") : NULL;
+    }
+    *out_len = out.len;
+    return strbuf_take(&out);
+}
+
+/* The JSON text a secret could hide in: a string's own, a number's. */
+static char *scalar_text(const json_t *node, size_t *len)
+{
+    const char *number = json_safe_number_text(node);
+    char *text = number                 ? strdup(number)
+                 : json_is_string(node) ? (char *)json_string_value(node)
+                 : json_is_number(node) ? json_dumps(node, JSON_ENCODE_ANY)
+                                        : NULL;
+    if (text && !number && json_is_string(node)) { /* copied by length: it may hold NUL */
+        *len = json_string_length(node);
+        char *copy = malloc(*len + 1);
+        if (copy) {
+            memcpy(copy, text, *len);
+            copy[*len] = '\0';
+        }
+        return copy;
+    }
+    *len = text ? strlen(text) : 0;
+    return text;
+}
+
+/* A value in place of node if it holds a secret (a number that does
+ * becomes the string "[redacted]", whole: half a number means nothing), or
+ * NULL to keep it. */
+static json_t *scrubbed_scalar(const json_t *node, const char *const *secrets,
+                               size_t secret_count)
+{
+    size_t len = 0, clean_len = 0;
+    char *text = scalar_text(node, &len);
+    if (!text)
+        return NULL;
+    char *clean = redacted(text, len, secrets, secret_count, &clean_len);
+    OPENSSL_cleanse(text, len);
+    free(text);
+    if (!clean)
+        return NULL;
+    json_t *replacement = json_is_string(node) && !json_safe_number_text(node)
+                              ? json_stringn_nocheck(clean, clean_len)
+                              : json_string("[redacted]");
+    OPENSSL_cleanse(clean, clean_len);
+    free(clean);
+    return replacement ? replacement : json_null();
+}
+
+static void scrub(json_t *node, const char *const *secrets, size_t secret_count);
+
+/* Scrubs a member or element, replacing it when it is a scalar that holds
+ * a secret; the value replaced is wiped before it goes. */
+static json_t *scrub_child(json_t *child, const char *const *secrets, size_t secret_count)
+{
+    if (json_is_object(child) || json_is_array(child)) {
+        scrub(child, secrets, secret_count);
+        return NULL;
+    }
+    json_t *replacement = scrubbed_scalar(child, secrets, secret_count);
+    if (replacement)
+        json_safe_wipe(child);
+    return replacement;
+}
+
 static void scrub(json_t *node, const char *const *secrets, size_t secret_count)
 {
-    if (json_is_string(node)) {
-        char *clean = message_redact(json_string_value(node), secrets, secret_count);
-        /* Without memory to redact, nothing of the text is kept. */
-        if (!clean || strcmp(clean, json_string_value(node)) != 0)
-            json_string_set(node, clean ? clean : "");
-        free(clean);
-    } else if (json_is_object(node)) {
-        const char *key;
-        json_t *value;
-        json_object_foreach(node, key, value)
-            scrub(value, secrets, secret_count);
-    } else if (json_is_array(node)) {
-        size_t i;
-        json_t *value;
-        json_array_foreach(node, i, value)
-            scrub(value, secrets, secret_count);
+    if (json_is_array(node)) {
+        for (size_t i = 0; i < json_array_size(node); i++) {
+            json_t *replacement = scrub_child(json_array_get(node, i), secrets, secret_count);
+            if (replacement)
+                json_array_set_new(node, i, replacement);
+        }
+        return;
     }
+    if (!json_is_object(node))
+        return;
+    bool renaming = false;
+    const char *key;
+    void *tmp;
+    json_t *value;
+    json_object_foreach_safe(node, tmp, key, value) {
+        json_t *replacement = scrub_child(value, secrets, secret_count);
+        if (replacement)
+            json_object_set_new(node, key, replacement);
+        size_t clean_len = 0;
+        char *clean = redacted(key, strlen(key), secrets, secret_count, &clean_len);
+        renaming |= clean != NULL;
+        free(clean);
+    }
+    if (!renaming)
+        return;
+    /* Members whose names hold a secret: the object is rebuilt under clean
+     * names, then the old names are wiped (no lookup needs them any more). */
+    json_t *fresh = json_object();
+    json_object_foreach(node, key, value) {
+        size_t clean_len = 0;
+        char *clean = redacted(key, strlen(key), secrets, secret_count, &clean_len);
+        if (fresh)
+            json_object_set(fresh, clean ? clean : key, value);
+        free(clean);
+    }
+    json_object_foreach(node, key, value)
+        OPENSSL_cleanse((char *)key, strlen(key));
+    json_object_clear(node);
+    if (fresh)
+        json_object_update(node, fresh);
+    json_decref(fresh);
 }
 
 void result_scrub(struct gg_result *result, const char *const *secrets, size_t secret_count)
@@ -135,10 +248,11 @@ GG_EXTERN int gg_result_attempts(const gg_result *result)
     return result ? result->attempts : 0;
 }
 
-/* Only digits make an index: "+1", " 1" and "1x" name nothing. */
+/* Only digits make an index, without a leading zero (RFC 6901): "+1",
+ * " 1", "1x" and "01" name nothing. */
 static bool parse_index(const char *segment, size_t len, size_t *index)
 {
-    if (len == 0 || len > 18)
+    if (len == 0 || len > 18 || (len > 1 && segment[0] == '0'))
         return false;
     size_t value = 0;
     for (size_t i = 0; i < len; i++) {
@@ -165,25 +279,27 @@ static json_t *child(json_t *node, const char *name, size_t len)
  * so that any member can be reached, dots and slashes in its name too. */
 static json_t *follow_pointer(json_t *node, const char *pointer)
 {
-    char name[1024];
-    for (const char *at = pointer; node && *at == '/';) {
+    /* A name is never longer than the pointer that holds it. */
+    char *name = malloc(strlen(pointer) + 1);
+    for (const char *at = pointer; name && node && *at == '/';) {
         at++;
         size_t len = 0;
         for (; *at && *at != '/'; at++) {
-            if (len == sizeof name)
-                return NULL;
             if (*at == '~' && (at[1] == '0' || at[1] == '1')) {
                 name[len++] = at[1] == '0' ? '~' : '/';
                 at++;
             } else if (*at == '~') {
-                return NULL; /* the RFC allows no other escape */
+                node = NULL; /* the RFC allows no other escape */
+                break;
             } else {
                 name[len++] = *at;
             }
         }
-        node = child(node, name, len);
+        if (node)
+            node = child(node, name, len);
     }
-    return node;
+    free(name);
+    return name ? node : NULL;
 }
 
 /* A path: "" the whole body, "/..." a JSON Pointer, else dotted names. */
@@ -233,10 +349,12 @@ GG_EXTERN const char *gg_result_get(const gg_result *result, const char *path)
     const char *number = json_safe_number_text(node);
     if (number)
         return number;
-    /* A string holding NUL reads back as its JSON text, quotes and all:
-     * cut at the NUL, it would read as another string. */
-    if (json_is_string(node) && strlen(json_string_value(node)) == json_string_length(node))
-        return json_string_value(node);
+    /* A string holding NUL (a callback payload may) has no C reading: cut at
+     * the NUL it would read as another string. NULL, with its type STRING. */
+    if (json_is_string(node))
+        return strlen(json_string_value(node)) == json_string_length(node)
+                   ? json_string_value(node)
+                   : NULL;
 
     gg_result *mutable = (gg_result *)result;
     char key[2 * sizeof(void *) + 3];
@@ -288,32 +406,13 @@ GG_EXTERN const char *gg_result_json(const gg_result *result)
     return text;
 }
 
-/* jansson frees strings without wiping them, and a body may hold a token.
- * Keys of objects are left: services put no secret in a name. */
-static void wipe_strings(json_t *node)
-{
-    if (json_is_string(node)) {
-        OPENSSL_cleanse((char *)json_string_value(node), json_string_length(node));
-    } else if (json_is_object(node)) {
-        const char *key;
-        json_t *value;
-        json_object_foreach(node, key, value)
-            wipe_strings(value);
-    } else if (json_is_array(node)) {
-        size_t i;
-        json_t *value;
-        json_array_foreach(node, i, value)
-            wipe_strings(value);
-    }
-}
-
 GG_EXTERN void gg_result_free(gg_result *result)
 {
     if (!result)
         return;
     free(result->message);
-    wipe_strings(result->body);
-    wipe_strings(result->texts);
+    json_safe_wipe(result->body);
+    json_safe_wipe(result->texts);
     json_decref(result->body);
     json_decref(result->texts);
     if (result->json_text)

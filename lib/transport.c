@@ -347,7 +347,8 @@ int transport_end(struct transport_attempt *attempt, struct engine *engine, CURL
      * failed meanwhile (which can be known when libcurl allocates through
      * gamegate). */
     bool oversized_headers = rc == CURLE_OUT_OF_MEMORY && wiping_alloc_in_curl() &&
-                             wiping_alloc_failures() == attempt->failures_before;
+                             wiping_alloc_failures() == attempt->failures_before &&
+                             attempt->request_line_sent; /* so, while reading the answer */
     curl_off_t retry_after = 0, elapsed_us = 0;
     curl_easy_getinfo(curl, CURLINFO_RESPONSE_CODE, &facts->http_status);
     curl_easy_getinfo(curl, CURLINFO_TOTAL_TIME_T, &elapsed_us);

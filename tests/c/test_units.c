@@ -367,10 +367,26 @@ static void test_body_normalization(void)
     CHECK(parse("  \n", true, &code) == NULL && code == GG_EPROTOCOL);
     CHECK(parse("<html></html>", true, &code) == NULL && code == GG_EPROTOCOL);
     CHECK(parse("cb(", true, &code) == NULL && code == GG_EPROTOCOL);
-    /* Valid JSON that jansson alone cannot hold is accepted. */
-    root = parse("{\"a\":\"x\\u0000y\"}", true, &code);
+    /* A response's strings are read as C strings (envelopes, tokens): NUL is
+     * refused there; a callback's payload may hold it. */
+    CHECK(parse("{\"a\":\"x\\u0000y\"}", true, &code) == NULL && code == GG_EPROTOCOL);
+    /* Valid JSON that jansson alone cannot hold is accepted; what is not JSON
+     * is refused, number-like or not, and a number never becomes a name. */
+    const char *not_json[] = {"[0123456789012345678901]", "[1-2-3-4-5-6-7-8-9-0-1-2]",
+                              "[1e999e]", "[5.e999]", "{\"a\":--------------------1}",
+                              "{12345678901234567890123:1}", "[-]", "[1e]", "[.5e999]"};
+    for (size_t i = 0; i < sizeof not_json / sizeof *not_json; i++)
+        CHECK(parse(not_json[i], false, &code) == NULL && code == GG_EPROTOCOL);
+    root = parse("[1.5e999,-1e999,0e99999,1e-999,123456789012345678901234567890.5,"
+                 "0.000000001e320,0.000000001e300]", false, &code);
     CHECK_INT(code, GG_OK);
-    CHECK_INT(json_string_length(json_object_get(root, "a")), 3);
+    CHECK_STR(json_safe_number_text(json_array_get(root, 0)), "1.5e999");
+    CHECK_STR(json_safe_number_text(json_array_get(root, 1)), "-1e999");
+    CHECK(json_is_real(json_array_get(root, 2)));     /* zero */
+    CHECK(json_is_real(json_array_get(root, 3)));     /* underflows to zero */
+    CHECK(json_is_real(json_array_get(root, 4)));     /* 1.2e29 fits a double */
+    CHECK_STR(json_safe_number_text(json_array_get(root, 5)), "0.000000001e320"); /* 1e311 */
+    CHECK(json_is_real(json_array_get(root, 6)));     /* 1e291 */
     json_decref(root);
     root = parse("{\"id\":18446744073709551616,\"r\":1e400,\"n\":-9223372036854775809,"
                  "\"ok\":9223372036854775807,\"f\":1.5}", true, &code);
@@ -408,13 +424,13 @@ static void test_body_normalization(void)
 static void test_response_memory_is_bounded(void)
 {
     const size_t cap = 8 << 20, max_cost = cap * RESPONSE_COST_FACTOR;
-    const char *units[] = {"[],", "{},"};
-    for (size_t u = 0; u < 2; u++) {
+    const char *units[] = {"[],", "{},", "1e999,"};
+    for (size_t u = 0; u < 3; u++) {
         char *body = malloc(cap + 1);
         body[0] = '[';
-        for (size_t i = 1; i + 3 < cap; i += 3)
-            memcpy(body + i, units[u], 3);
-        size_t len = 1 + (cap - 4) / 3 * 3;
+        size_t unit = strlen(units[u]), len = 1;
+        for (; len + unit < cap; len += unit)
+            memcpy(body + len, units[u], unit);
         body[len - 1] = ']';
         body[len] = '\0';
         struct rusage before, after;
@@ -427,8 +443,9 @@ static void test_response_memory_is_bounded(void)
         CHECK_CONTAINS(msg.data, "memory");
         long grown_kib = after.ru_maxrss - before.ru_maxrss;
         CHECK(grown_kib * 1024L < (long)(2 * cap)); /* refused before the tree is made */
-        printf("units: an 8 MiB body of %s: refused, peak memory +%ld KiB\n",
-               u ? "empty objects" : "empty arrays", grown_kib);
+        const char *what[] = {"empty arrays", "empty objects", "numbers beyond a double"};
+        printf("units: an 8 MiB body of %s: refused, peak memory +%ld KiB\n", what[u],
+               grown_kib);
         strbuf_release(&msg);
         json_decref(root);
         free(body);
@@ -440,6 +457,47 @@ static void test_response_memory_is_bounded(void)
     CHECK_INT(response_parse(items, strlen(items), false, 8 * 1024, &root, &msg), GG_OK);
     json_decref(root);
     strbuf_release(&msg);
+}
+
+/* A failed call's body is scrubbed wherever a secret hides: after a NUL in
+ * a string, as a number, as a member's name, inside a number kept as text. */
+static void test_scrubbing_a_failed_body(void)
+{
+    const char *secrets[] = {"0123456789abcdef", "12345678", "SECRETNAME"};
+    const char *body = "{\"echo\":\"api_key=\\u0000api_key=0123456789abcdef\","
+                       "\"password\":12345678,\"got\":{\"SECRETNAME\":true},"
+                       "\"big\":9912345678000000000000000001}";
+    int code;
+    const char *what = "";
+    struct gg_result *result = result_new();
+    result->body = json_safe_load(body, strlen(body), JSON_ALLOW_NUL, 0, &code, &what);
+    CHECK_INT(code, GG_OK);
+    result_scrub(result, secrets, 3);
+    const char *text = gg_result_json(result);
+    for (int i = 0; i < 3; i++)
+        CHECK_LACKS(text, secrets[i]);
+    CHECK_LACKS(text, "u001F"); /* no half-redacted number leaks the marker */
+    CHECK_CONTAINS(text, "\"big\":\"[redacted]\"");
+    CHECK_CONTAINS(text, "\"password\":\"[redacted]\"");
+    CHECK_CONTAINS(text, "\"got\":{\"[redacted]\":true}");
+    gg_result_free(result);
+}
+
+static void test_json_pointers(void)
+{
+    char name[2100], body[2300], pointer[2200];
+    memset(name, 'n', sizeof name - 1);
+    name[sizeof name - 1] = '\0';
+    snprintf(body, sizeof body, "{\"items\":[10,11],\"a/b~c\":1,\"%s\":2}", name);
+    struct gg_result *result = result_new();
+    result->body = json_loads(body, 0, NULL);
+    CHECK_STR(gg_result_get(result, "/items/1"), "11");
+    CHECK(gg_result_get(result, "/items/01") == NULL); /* RFC 6901: no leading zero */
+    CHECK_STR(gg_result_get(result, "/a~1b~0c"), "1");
+    CHECK(gg_result_get(result, "/a~2b") == NULL);
+    snprintf(pointer, sizeof pointer, "/%s", name);
+    CHECK_STR(gg_result_get(result, pointer), "2"); /* a name of any length */
+    gg_result_free(result);
 }
 
 static int envelope(const struct service *service, const char *body, char *said, size_t size)
@@ -523,6 +581,8 @@ int main(void)
     test_session_store_bounds();
     test_message_cleaning();
     test_response_memory_is_bounded();
+    test_scrubbing_a_failed_body();
+    test_json_pointers();
     test_body_normalization();
     test_envelopes();
     test_result_paths();

@@ -178,3 +178,29 @@ def test_the_sandbox_serves_user_vars_as_published(client, sandbox):
             assert isinstance(user_vars[name], kind), name
     unset = client.kongregate.user_info(user_id=765)["user_vars"]
     assert unset["gender"] is None
+
+
+def test_a_callback_field_that_is_not_utf8_is_refused_quoting_nothing():
+    with pytest.raises(gamegate.InvalidArgument) as caught:
+        gamegate.verify_callback({"api_key": "SECRETKEY123\udcff", "event": "x"}, KEY)
+    assert caught.value.__context__ is None
+    assert not any("SECRETKEY" in text for text in everything_said(caught.value))
+
+
+def test_a_signed_payload_with_nul_cannot_pass_for_another_algorithm():
+    raw = b'{"algorithm":"HMAC-SHA256\\u0000none","event":"test"}'
+    with pytest.raises(gamegate.SignatureError, match="algorithm"):
+        gamegate.verify_callback(sign(raw), KEY)
+
+
+def test_proxy_schemes_in_any_case_and_no_giant_option_values():
+    with gamegate.Client() as client:
+        client.set("proxy", "HTTP://127.0.0.1:3128")
+        client.set("proxy", "Socks5://127.0.0.1:1080")
+        with pytest.raises(gamegate.InvalidArgument, match="longer than"):
+            client.set("user_agent", "A" * 2_000_000)
+
+
+def test_invalid_json_that_looks_like_numbers_is_refused(client, sandbox):
+    with pytest.raises(gamegate.SignatureError, match="not a JSON object"):
+        gamegate.verify_callback(sign(b'{"algorithm":"HMAC-SHA256","x":1e999e}'), KEY)

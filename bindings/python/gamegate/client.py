@@ -143,7 +143,11 @@ def _form_body(form):
         if set(form) == {"signed_request"}:
             form = form["signed_request"]
         else:
-            form = urllib.parse.urlencode({k: v for k, v in form.items()})
+            # Each field through _encode: a value that is not UTF-8 must not
+            # reach urlencode, whose UnicodeError would carry it.
+            form = urllib.parse.urlencode({_encode("a callback field's name", k):
+                                           _encode("a callback field", v)
+                                           for k, v in form.items()})
     if not isinstance(form, (str, bytes)):
         raise InvalidArgument("a callback is a dict, str or bytes", code=lib.GG_EINVAL)
     if isinstance(form, str):
@@ -260,7 +264,7 @@ class Result:
             kind = lib.gg_result_type(self._ptr, _pointer(key))
             if kind == lib.GG_TYPE_STRING:
                 value = text(lib.gg_result_get(self._ptr, _pointer(key)))
-                if not value.startswith('"'):  # else a string holding NUL: parse it
+                if value is not None:  # None: a string holding NUL, parsed below
                     return value
             elif kind in _SCALARS:
                 return _SCALARS[kind](text(lib.gg_result_get(self._ptr, _pointer(key))))

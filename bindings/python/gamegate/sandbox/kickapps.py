@@ -258,7 +258,7 @@ def user_badges(state, request, site, member):
 def points_add(state, request, site, member, userId):
     target = member_of(site, userId)
     points = request.params.get("points", "")
-    if not points.isdigit():
+    if not (points.isascii() and points.isdigit()):
         raise refused(MISSING)
     key = (site["as"], target["userId"])
     state.points[key] = state.points.get(key, 0) + int(points)

@@ -43,7 +43,7 @@ def whole_number(params, name, required=True):
         if required:
             raise Refusal(400, "%s is a required parameter" % name)
         return None
-    if not value.isdigit():
+    if not (value.isascii() and value.isdigit()):
         raise Refusal(400, "%s must be a whole number" % name)
     return int(value)
 
@@ -158,7 +158,7 @@ def submit_statistics(state, request):
             continue
         if name not in by_name:
             raise Refusal(400, "Unknown statistic %s" % name)
-        if not value.isdigit():
+        if not (value.isascii() and value.isdigit()):
             raise Refusal(400, "Statistic %s must be a non-negative integer" % name)
         values[name] = int(value)
     now = time.time()
@@ -216,7 +216,7 @@ def user_info(state, request):
         raise Refusal(400, "At most 50 users at a time")
     found = []
     for name in names:
-        if which == "user_ids" and not name.isdigit():
+        if which == "user_ids" and not (name.isascii() and name.isdigit()):
             raise Refusal(400, "user_ids must be whole numbers")
         user = state.user_by_name(name) if which == "usernames" else state.users.get(int(name))
         if user:
@@ -270,7 +270,7 @@ def high_scores(state, request, period, stat_id):
 @refusals
 def friends_high_scores(state, request, stat_id, user_id):
     game, stat = statistic(state, stat_id)
-    user = find_user(state, user_id=int(user_id) if user_id.isdigit() else None)
+    user = find_user(state, user_id=int(user_id) if user_id.isascii() and user_id.isdigit() else None)
     circle = set(user.get("friends", [])) | {user["user_id"]}
     rows = score_rows(state, best_scores(state, game["game_id"], stat, None), circle)
     return 200, {"success": True, "friends_scores": rows, "page_count": 1,
