@@ -395,9 +395,11 @@ static void drive(struct engine *engine, struct engine_job *mine)
         if (done_driving(engine, mine) || engine->queued || engine->cancelling)
             continue;
         int wait = poll_wait_ms(engine);
+        engine->polling = true;
         pthread_mutex_unlock(&engine->lock);
         curl_multi_poll(multi, NULL, 0, wait, NULL);
         pthread_mutex_lock(&engine->lock);
+        engine->polling = false;
     }
 }
 
@@ -414,12 +416,13 @@ static void hand_off(struct engine *engine)
         pthread_cond_signal(&engine->io_wake);
 }
 
-/* Lets the driver see new work at once. Lock held. */
+/* Lets the driver see new work at once: a driver that is not asleep in
+ * poll looks at the queue before it sleeps. Lock held. */
 static void nudge(struct engine *engine)
 {
-    if (engine->driving)
+    if (engine->driving && engine->polling)
         curl_multi_wakeup(engine->multi);
-    else
+    else if (!engine->driving)
         pthread_cond_signal(&engine->io_wake);
 }
 
@@ -438,7 +441,7 @@ CURLcode engine_run(struct engine *engine, struct engine_handle *handle)
     job.next_queued = engine->queued;
     engine->queued = &job;
     link_active(engine, &job);
-    if (engine->driving)
+    if (engine->driving && engine->polling)
         curl_multi_wakeup(engine->multi);
     while (!job.done) {
         if (engine->driving) {
@@ -556,7 +559,7 @@ void engine_cleanup(struct engine *engine)
     bool joining = engine->io_running;
     engine->io_stop = true;
     pthread_cond_broadcast(&engine->io_wake);
-    if (engine->driving)
+    if (engine->driving && engine->polling)
         curl_multi_wakeup(engine->multi);
     pthread_mutex_unlock(&engine->lock);
     if (joining)
@@ -602,7 +605,7 @@ void engine_abandon_in_child(struct engine *engine)
     engine->multi = NULL;
     engine->share = NULL;
     engine->idle_count = 0;
-    engine->driving = false;
+    engine->driving = engine->polling = false;
     /* Their callers, and the I/O thread, are threads the child does not have;
      * the parent's asynchronous calls are the parent's to finish. */
     engine->queued = engine->cancelling = engine->active = NULL;

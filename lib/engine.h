@@ -56,6 +56,7 @@ struct engine {
     long max_connections;
     long applied_max_connections;
     bool driving;
+    bool polling; /* the driver sleeps in curl_multi_poll: new work must wake it */
     struct engine_job *queued;     /* to be added to the multi by the driver */
     struct engine_job *cancelling; /* to be taken out of the multi by the driver */
     struct engine_job *active;     /* every job not yet done */

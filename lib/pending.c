@@ -42,12 +42,14 @@ static void complete(struct call *call)
     pthread_mutex_lock(&client->done_lock);
     call->state = CALL_DONE;
     call->next_done = NULL;
+    /* Only the first of a batch signals: the reader takes all that wait. */
+    bool was_empty = !client->done_head;
     if (client->done_tail)
         client->done_tail->next_done = call;
     else
         client->done_head = call;
     client->done_tail = call;
-    int fd = client->done_fd;
+    int fd = was_empty ? client->done_fd : -1;
     pthread_mutex_unlock(&client->done_lock);
     if (fd >= 0)
         while (eventfd_write(fd, 1) != 0 && errno == EINTR)

@@ -50,13 +50,17 @@ class AsyncClient(Client):
         pending = out[0]
         self._waiting[key] = (future, endpoint, pending)
         try:
-            return await asyncio.shield(future)
+            return await future
         except asyncio.CancelledError:
-            if future.done():
+            if key not in self._waiting:  # it had completed: nothing left to cancel
                 raise
+            # The call goes on in C: cancel it, and await what that brings
+            # back (at once) on a future of its own.
+            future = loop.create_future()
+            self._waiting[key] = (future, endpoint, pending)
             lib.gg_pending_cancel(pending)
             try:
-                result = await future  # what the cancel brings back, at once
+                result = await future
             except Cancelled:
                 raise
             except Exception as error:
