@@ -104,8 +104,9 @@ char *message_redact(const char *text, const char *const *secrets, size_t secret
 }
 
 /* Replaces what a log reader could take for a line break or a terminal
- * command: C0 controls and DEL, C1 controls (U+0080..U+009F, NEL among
- * them) and U+2028/U+2029, each by one '?'. */
+ * command, or what reorders a line as it is shown: C0 controls and DEL, C1
+ * controls (U+0080..U+009F, NEL among them), U+2028/U+2029 and the bidi
+ * controls U+202A..U+202E and U+2066..U+2069, each by one '?'. */
 static void replace_line_breakers(char *text)
 {
     unsigned char *in = (unsigned char *)text, *out = in;
@@ -115,7 +116,9 @@ static void replace_line_breakers(char *text)
             drop = 1;
         else if (in[0] == 0xC2 && in[1] >= 0x80 && in[1] <= 0x9F)
             drop = 2;
-        else if (in[0] == 0xE2 && in[1] == 0x80 && (in[2] == 0xA8 || in[2] == 0xA9))
+        else if (in[0] == 0xE2 && in[1] == 0x80 && in[2] >= 0xA8 && in[2] <= 0xAE)
+            drop = 3;
+        else if (in[0] == 0xE2 && in[1] == 0x81 && in[2] >= 0xA6 && in[2] <= 0xA9)
             drop = 3;
         if (drop) {
             *out++ = '?';

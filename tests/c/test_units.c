@@ -337,6 +337,10 @@ static void test_message_cleaning(void)
                           NULL, 0);
     CHECK_STR(clean, "1?2?3?4?5 \xc2\xa0\xe2\x80\xa6"); /* NBSP and the ellipsis stay */
     free(clean);
+    /* Nor what reorders a line: RLO U+202E, RLI U+2067. */
+    clean = message_clean("a\xe2\x80\xae" "b\xe2\x81\xa7" "c", NULL, 0);
+    CHECK_STR(clean, "a?b?c");
+    free(clean);
 }
 
 static json_t *parse(const char *body, bool unwrap, int *code)
