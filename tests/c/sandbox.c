@@ -112,6 +112,17 @@ json_t *sandbox_kongregate_users(void)
     return json_object_get(json_object_get(sandbox_seed(), "kongregate"), "users");
 }
 
+const char *sandbox_player(size_t index, char id[32])
+{
+    json_t *user = json_array_get(sandbox_kongregate_users(), index);
+    json_t *games = json_object_get(json_object_get(sandbox_seed(), "kongregate"), "games");
+    char game[32];
+    snprintf(id, 32, "%lld", (long long)json_integer_value(json_object_get(user, "user_id")));
+    snprintf(game, sizeof game, "%lld",
+             (long long)json_integer_value(json_object_get(json_array_get(games, 0), "game_id")));
+    return json_string_value(json_object_get(json_object_get(user, "game_auth_tokens"), game));
+}
+
 void sandbox_release(void)
 {
     json_decref(seed);

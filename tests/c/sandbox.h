@@ -20,6 +20,9 @@ int sandbox_wait_until_held(long count);
 /* The seed's first game's api_key, and its Kongregate users. */
 const char *sandbox_api_key(void);
 json_t *sandbox_kongregate_users(void);
+/* The seed's index-th Kongregate player: user_id written into id, and its
+ * game_auth_token for the first game. */
+const char *sandbox_player(size_t index, char id[32]);
 void sandbox_release(void);
 
 #endif

@@ -127,11 +127,8 @@ static void test_cancel_a_write_in_flight(void)
 {
     sandbox_control("/_sandbox/reset");
     gg_client *client = new_client();
-    json_t *user = json_array_get(sandbox_kongregate_users(), 0);
     char id[32];
-    snprintf(id, sizeof id, "%lld", (long long)json_integer_value(json_object_get(user, "user_id")));
-    const char *token = json_string_value(
-        json_object_get(json_object_get(user, "game_auth_tokens"), "10000"));
+    const char *token = sandbox_player(0, id);
     const char *login[] = {"user_id", id, "game_auth_token", token, NULL};
     CHECK_INT(gg_call(client, "kongregate.authenticate", login, NULL), GG_OK);
 

@@ -153,11 +153,8 @@ static void *use_store(void *arg)
 static void test_fork_while_other_threads_work(void)
 {
     gg_client *client = new_client();
-    json_t *player = json_array_get(users, 1);
     char id[32];
-    snprintf(id, sizeof id, "%lld", (long long)json_integer_value(json_object_get(player, "user_id")));
-    const char *token = json_string_value(
-        json_object_get(json_object_get(player, "game_auth_tokens"), "10000"));
+    const char *token = sandbox_player(1, id);
     const char *login[] = {"user_id", id, "game_auth_token", token, NULL};
     CHECK_INT(gg_call(client, "kongregate.authenticate", login, NULL), GG_OK);
 

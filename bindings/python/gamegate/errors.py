@@ -13,12 +13,8 @@ OUTCOMES = {lib.GG_OUTCOME_SUCCEEDED: "succeeded", lib.GG_OUTCOME_NOT_APPLIED: "
             lib.GG_OUTCOME_UNKNOWN: "unknown"}
 
 
-class Error(Exception):
-    """A gamegate failure: `code` (a GG_E* number), `message` (never holding
-    a key or token), `http_status` (0 if no response), `fields` (the
-    service's own response body, parsed, or None), `endpoint`, `attempts`,
-    and `outcome`: "not_applied" (safe to send again) or "unknown" (a state
-    change may have happened: reconcile, e.g. with user_items, first)."""
+class _Failure:
+    """What every gamegate exception carries; see Error."""
 
     code = None
 
@@ -36,6 +32,14 @@ class Error(Exception):
 
     def __str__(self):
         return self.message
+
+
+class Error(_Failure, Exception):
+    """A gamegate failure: `code` (a GG_E* number), `message` (never holding
+    a key or token), `http_status` (0 if no response), `fields` (the
+    service's own response body, parsed, or None), `endpoint`, `attempts`,
+    and `outcome`: "not_applied" (safe to send again) or "unknown" (a state
+    change may have happened: reconcile, e.g. with user_items, first)."""
 
     def __repr__(self):
         return "%s(%r, code=%r)" % (type(self).__name__, self.message, self.code)
@@ -91,7 +95,7 @@ class NotFound(Error, LookupError):
     code = lib.GG_ENOTFOUND
 
 
-class Cancelled(asyncio.CancelledError):
+class Cancelled(_Failure, asyncio.CancelledError):
     """An asynchronous call ended by the cancellation of the task awaiting it
     (task.cancel(), asyncio.wait_for's timeout). It is a CancelledError, so
     that asyncio treats it as one, and says what became of the call:
@@ -99,19 +103,6 @@ class Cancelled(asyncio.CancelledError):
     reconcile before sending it again) or "succeeded" (it completed first)."""
 
     code = lib.GG_ECANCELED
-
-    def __init__(self, message, code=None, http_status=0, fields=None, endpoint=None,
-                 outcome="not_applied", attempts=0):
-        super().__init__(message)
-        self.message = message
-        self.http_status = http_status
-        self.fields = fields
-        self.endpoint = endpoint
-        self.outcome = outcome
-        self.attempts = attempts
-
-    def __str__(self):
-        return self.message
 
 
 _BY_CODE = {cls.code: cls for cls in (
