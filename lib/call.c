@@ -80,15 +80,18 @@ static int check_body(const struct endpoint *endpoint, const json_t *body, struc
 
 /* What a successful call teaches the session store: GG_OK, or GG_ENOMEM
  * when it could not be remembered. */
-static int learn(struct session_store *store, const struct endpoint *endpoint,
+static int learn(const struct config *config, const struct endpoint *endpoint,
                  const struct request *req, const json_t *body)
 {
-    char user_id[32], scope[SESSION_SCOPE_SIZE];
+    struct session_store *store = config->sessions;
+    char user_id[32], scratch[SESSION_SCOPE_SIZE];
     struct session_data data = {0};
     if (endpoint->remembers == REMEMBERS_KONGREGATE_LOGIN) {
-        if (!session_game_scope(request_value(req, endpoint, "api_key"), scope))
+        const char *scope = options_game_scope(&config->options,
+                                               request_value(req, endpoint, "api_key"), scratch);
+        if (!scope)
             return GG_ENOMEM;
-        data.site = scope;
+        data.site = (char *)scope;
         data.user_id = (char *)request_value(req, endpoint, "user_id");
         data.username = (char *)json_string_value(json_object_get(body, "username"));
         data.token = (char *)request_value(req, endpoint, "game_auth_token");
@@ -348,8 +351,8 @@ void call_conclude(struct call *call, bool blocking)
     }
     /* The service said yes (outcome: succeeded) but the store could not
      * keep the login: said now, not at the next call that lacks it. */
-    if (call->code == GG_OK && learn(call->config->sessions, call->endpoint, &call->req,
-                                     call->result->body) != GG_OK) {
+    if (call->code == GG_OK &&
+        learn(call->config, call->endpoint, &call->req, call->result->body) != GG_OK) {
         strbuf_adds(&call->msg, "the service answered, but the login could not be "
                                 "remembered (out of memory)");
         call->code = GG_ENOMEM;

@@ -287,6 +287,9 @@ int options_set(struct options *options, enum option_id id, const char *value,
                 copy[--len] = '\0';
         }
     }
+    if (id == OPT_KONGREGATE_API_KEY &&
+        !(copy && session_game_scope(copy, options->kongregate_scope)))
+        options->kongregate_scope[0] = '\0'; /* made when needed, then */
     if (spec->kind == KIND_PROXY) {
         free_value(options->proxy_user);
         free_value(options->proxy_password);
@@ -311,8 +314,18 @@ static bool copy_value(char **to, const char *from)
     return !from || *to;
 }
 
+const char *options_game_scope(const struct options *options, const char *api_key,
+                               char scratch[SESSION_SCOPE_SIZE])
+{
+    const char *kept = options->values[OPT_KONGREGATE_API_KEY];
+    if (kept && options->kongregate_scope[0] && strcmp(kept, api_key) == 0)
+        return options->kongregate_scope;
+    return session_game_scope(api_key, scratch) ? scratch : NULL;
+}
+
 bool options_copy(struct options *to, const struct options *from)
 {
+    memcpy(to->kongregate_scope, from->kongregate_scope, sizeof to->kongregate_scope);
     bool ok = copy_value(&to->proxy_user, from->proxy_user) &&
               copy_value(&to->proxy_password, from->proxy_password);
     for (int id = 0; ok && id < OPT_COUNT; id++)

@@ -3,6 +3,7 @@
 #ifndef GG_OPTIONS_H
 #define GG_OPTIONS_H
 
+#include "session.h"
 #include "strbuf.h"
 
 #include <stdbool.h>
@@ -43,6 +44,9 @@ struct options {
     /* The proxy URL's user name and password, decoded: secrets within a
      * value that is not one as a whole. */
     char *proxy_user, *proxy_password;
+    /* The session store's scope of kongregate.api_key, made when it is set:
+     * a digest each call would cost more than the rest of a lookup. */
+    char kongregate_scope[SESSION_SCOPE_SIZE]; /* "" when unset */
 };
 
 /* OPT_NONE if no option has this name. */
@@ -69,6 +73,10 @@ char *options_copy_set(const struct options *options, enum option_id id, bool *f
 /* A deep copy of from into an empty to; false if out of memory (to is
  * then empty again). */
 bool options_copy(struct options *to, const struct options *from);
+/* The game scope of api_key: the one kept for kongregate.api_key when it is
+ * that, else made in scratch. NULL if out of memory. */
+const char *options_game_scope(const struct options *options, const char *api_key,
+                               char scratch[SESSION_SCOPE_SIZE]);
 /* Wipes and frees every value. */
 void options_clear(struct options *options);
 

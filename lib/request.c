@@ -141,14 +141,15 @@ static int take_given(const struct endpoint *endpoint, const char *const *params
 
 /* Fills a token the caller left out from what a login taught the store. */
 static int take_from_session(const struct endpoint *endpoint, const struct param_spec *spec,
-                             int index, struct session_store *store, struct request *req,
+                             int index, const struct options *options,
+                             struct session_store *store, struct request *req,
                              struct strbuf *msg)
 {
     bool kongregate = spec->from_session == FROM_KONGREGATE_LOGIN;
-    char scope[SESSION_SCOPE_SIZE];
+    char scratch[SESSION_SCOPE_SIZE];
     const char *site = request_value(req, endpoint, kongregate ? "api_key" : "as");
     if (kongregate && site)
-        site = session_game_scope(site, scope) ? scope : NULL;
+        site = options_game_scope(options, site, scratch);
     const char *who = request_value(req, endpoint, kongregate ? "user_id" : "member");
     if (!store || !who || !site || req->remembered.token)
         return GG_OK;
@@ -218,7 +219,7 @@ static int resolve(const struct endpoint *endpoint, const struct options *option
     int one_of_count = 0;
     for (int i = 0; params[i].name; i++) {
         if (!req->values[i] && params[i].from_session != FROM_NOTHING) {
-            int code = take_from_session(endpoint, &params[i], i, store, req, msg);
+            int code = take_from_session(endpoint, &params[i], i, options, store, req, msg);
             if (code != GG_OK)
                 return code;
         }

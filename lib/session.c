@@ -23,7 +23,9 @@ enum field { FIELD_TOKEN, FIELD_USERNAME, FIELD_USER_ID, FIELD_PRIVILEGES, FIELD
  * small: a lookup in a large store costs a cache miss per line it touches. */
 struct entry {
     uint64_t hash;
-    long long expires_ms; /* 0: never */
+    /* 0: never. Atomic: a login remembered again renews it under the
+     * reader lock. */
+    _Atomic long long expires_ms;
     struct entry *newer, *older; /* insertion order, for eviction */
     struct entry *next_in_bucket;
     uint32_t field_at[FIELD_COUNT]; /* offset in text, plus one; 0: absent */
@@ -370,9 +372,38 @@ static void sweep_expired(struct session_store *store)
     }
 }
 
+static bool same_text(const char *a, const char *b)
+{
+    return a == b || (a && b && strcmp(a, b) == 0);
+}
+
+/* Whether the store already holds this very login under key, whose expiry
+ * it then renews: a player who logs in again changes nothing else, and a
+ * lookup costs less than a write. */
+static bool renewed(struct session_store *store, const char *key,
+                    const struct session_data *data)
+{
+    uint64_t hash = hash_of(key);
+    long long now = clock_now_ms();
+    pthread_rwlock_rdlock(&store->lock);
+    struct entry *entry = find(store, key, hash);
+    bool same = entry && !expired(entry, now) &&
+                same_text(field_of(entry, FIELD_TOKEN), data->token) &&
+                same_text(field_of(entry, FIELD_USERNAME), data->username) &&
+                same_text(field_of(entry, FIELD_USER_ID), data->user_id) &&
+                same_text(field_of(entry, FIELD_PRIVILEGES), data->privileges) &&
+                same_text(field_of(entry, FIELD_METHOD), data->method);
+    if (same)
+        entry->expires_ms = store->ttl_ms > 0 ? now + store->ttl_ms : 0;
+    pthread_rwlock_unlock(&store->lock);
+    return same;
+}
+
 static int remember_key(struct session_store *store, const char *key,
                         const struct session_data *data)
 {
+    if (renewed(store, key, data))
+        return GG_OK;
     struct entry *entry = entry_new(key, data);
     if (!entry)
         return GG_ENOMEM;

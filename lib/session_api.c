@@ -41,11 +41,11 @@ static int locate(const struct config *config, const char *service, const char *
         *why = "option kongregate.api_key is not set (logins are kept per game)";
         return GG_EINVAL;
     }
-    if (!session_game_scope(api_key, where->scope)) {
+    where->site = options_game_scope(&config->options, api_key, where->scope);
+    if (!where->site) {
         *why = "out of memory";
         return GG_ENOMEM;
     }
-    where->site = where->scope;
     return GG_OK;
 }
 

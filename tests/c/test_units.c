@@ -262,6 +262,24 @@ static void test_tokens_from_the_session_store(void)
     session_store_release(store);
 }
 
+static void test_logging_in_again(void)
+{
+    struct session_store *store = session_store_new();
+    struct session_data login = {.token = "first-token", .username = "p", .user_id = "7",
+                                 .site = "game"};
+    CHECK_INT(session_remember(store, "kongregate", &login), GG_OK);
+    CHECK_INT(session_remember(store, "kongregate", &login), GG_OK); /* renewed in place */
+    CHECK_INT(session_count(store), 1);
+    login.token = "second-token";
+    CHECK_INT(session_remember(store, "kongregate", &login), GG_OK);
+    CHECK_INT(session_count(store), 1);
+    struct session_data found;
+    CHECK_INT(session_find(store, "kongregate", "game", "7", &found), GG_OK);
+    CHECK_STR(found.token, "second-token");
+    session_data_clear(&found);
+    session_store_release(store);
+}
+
 static void test_session_store_bounds(void)
 {
     struct session_store *store = session_store_new();
@@ -586,6 +604,7 @@ int main(void)
     test_message_cleaning();
     test_response_memory_is_bounded();
     test_scrubbing_a_failed_body();
+    test_logging_in_again();
     test_json_pointers();
     test_body_normalization();
     test_envelopes();
