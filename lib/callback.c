@@ -224,23 +224,24 @@ static bool same_secret(const char *a, const char *b)
 
 /* A new token for a user, straight from Kongregate: the store keeps it for
  * the game whose key verified the callback. */
-static void refresh_login(struct session_store *store, const json_t *fields, const char *key)
+static void refresh_login(const struct config *config, const json_t *fields, const char *key)
 {
     const char *user_id = json_string_value(json_object_get(fields, "user_id"));
     const char *token = json_string_value(json_object_get(fields, "game_auth_token"));
-    char scope[SESSION_SCOPE_SIZE];
-    if (!store || !user_id || !token || !session_game_scope(key, scope))
+    char scratch[SESSION_SCOPE_SIZE];
+    const char *scope = config ? options_game_scope(&config->options, key, scratch) : NULL;
+    if (!user_id || !token || !scope)
         return;
     struct session_data data = {
         .user_id = (char *)user_id,
         .username = (char *)json_string_value(json_object_get(fields, "username")),
         .token = (char *)token,
-        .site = scope,
+        .site = (char *)scope,
     };
-    session_remember(store, "kongregate", &data);
+    session_remember(config->sessions, "kongregate", &data);
 }
 
-static int verify_plain(struct session_store *store, json_t *fields, const char *key,
+static int verify_plain(const struct config *config, json_t *fields, const char *key,
                         const char **why)
 {
     const char *given = json_string_value(json_object_get(fields, "api_key"));
@@ -253,7 +254,7 @@ static int verify_plain(struct session_store *store, json_t *fields, const char 
     json_object_del(fields, "api_key");
     const char *event = json_string_value(json_object_get(fields, "event"));
     if (event && strcmp(event, "invalidate_user_inventory") == 0)
-        refresh_login(store, fields, key);
+        refresh_login(config, fields, key);
     return GG_OK;
 }
 
@@ -285,8 +286,9 @@ static bool is_raw_signed_request(const char *body)
     return true;
 }
 
-/* store: where an invalidate_user_inventory's new token goes, or NULL. */
-static int verify(gg_client *client, struct session_store *store, struct gg_result *result,
+/* config: whose store an invalidate_user_inventory's new token goes to, or
+ * NULL. */
+static int verify(gg_client *client, const struct config *config, struct gg_result *result,
                   const char *body, size_t body_len, const char *key, gg_result **out)
 {
     if (!body)
@@ -314,7 +316,7 @@ static int verify(gg_client *client, struct session_store *store, struct gg_resu
             why = code == GG_ENOMEM ? "out of memory" : why;
         else if (signed_request)
             code = verify_signed(signed_request, key, &result->body, &why);
-        else if ((code = verify_plain(store, fields, key, &why)) == GG_OK)
+        else if ((code = verify_plain(config, fields, key, &why)) == GG_OK)
             result->body = json_incref(fields);
         if (!result->body)
             json_safe_wipe(fields); /* not handed out: its values go now */
@@ -337,7 +339,7 @@ GG_EXTERN int gg_callback_verify(gg_client *client, const char *body, size_t bod
     const char *key = api_key   ? api_key
                       : config ? options_get(&config->options, OPT_KONGREGATE_API_KEY)
                                : NULL;
-    int code = verify(client, config ? config->sessions : NULL, result, body, body_len, key, out);
+    int code = verify(client, config, result, body, body_len, key, out);
     config_release(config);
     return code;
 }

@@ -616,11 +616,3 @@ void engine_abandon_in_child(struct engine *engine)
     engine->handles_out = 0;
     pthread_mutex_unlock(&engine->lock);
 }
-
-size_t engine_open_sockets(struct engine *engine)
-{
-    pthread_mutex_lock(&engine->lock);
-    size_t count = engine->socket_count;
-    pthread_mutex_unlock(&engine->lock);
-    return count;
-}

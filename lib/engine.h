@@ -107,7 +107,4 @@ void engine_lock_for_fork(struct engine *engine);
 void engine_unlock_after_fork(struct engine *engine);
 void engine_abandon_in_child(struct engine *engine);
 
-/* Connections this engine's transfers hold open now (tests and benches). */
-size_t engine_open_sockets(struct engine *engine);
-
 #endif

@@ -301,13 +301,6 @@ int options_set(struct options *options, enum option_id id, const char *value,
     return GG_OK;
 }
 
-char *options_copy_set(const struct options *options, enum option_id id, bool *failed)
-{
-    char *copy = options->values[id] ? strdup(options->values[id]) : NULL;
-    *failed = options->values[id] && !copy;
-    return copy;
-}
-
 static bool copy_value(char **to, const char *from)
 {
     *to = from ? strdup(from) : NULL;

@@ -67,9 +67,6 @@ size_t options_secrets(const struct options *options, const char **out, size_t m
  * failure returns a GG_E* code and says why in msg, never quoting the value. */
 int options_set(struct options *options, enum option_id id, const char *value,
                 struct strbuf *msg);
-/* A copy of the value set (NULL: the default is in force), for undoing a
- * change; *failed tells an allocation failure from a NULL. */
-char *options_copy_set(const struct options *options, enum option_id id, bool *failed);
 /* A deep copy of from into an empty to; false if out of memory (to is
  * then empty again). */
 bool options_copy(struct options *to, const struct options *from);

@@ -96,7 +96,7 @@ static bool copy_field(char **to, const char *from)
     return !from || *to;
 }
 
-bool session_data_copy(struct session_data *to, const struct session_data *from)
+static bool session_data_copy(struct session_data *to, const struct session_data *from)
 {
     *to = (struct session_data){0};
     bool ok = copy_field(&to->token, from->token) && copy_field(&to->username, from->username) &&

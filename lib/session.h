@@ -53,7 +53,6 @@ bool session_forget(struct session_store *store, const char *service, const char
                     const char *who);
 size_t session_count(struct session_store *store);
 
-bool session_data_copy(struct session_data *to, const struct session_data *from);
 void session_data_clear(struct session_data *data);
 
 #endif

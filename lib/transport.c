@@ -393,17 +393,3 @@ int transport_end(struct transport_attempt *attempt, struct engine *engine, CURL
                 attempt->curl_error[0] ? attempt->curl_error : curl_easy_strerror(rc));
     return code;
 }
-
-int transport_perform(struct engine *engine, const struct options *options,
-                      unsigned long generation, const struct transport_request *request,
-                      struct strbuf *body, struct exchange_facts *facts, struct strbuf *msg)
-{
-    struct transport_attempt attempt;
-    int code = transport_begin(&attempt, engine, options, generation, request, body, msg);
-    if (code != GG_OK) {
-        *facts = (struct exchange_facts){.retry_after_s = -1};
-        return code;
-    }
-    CURLcode rc = engine_run(engine, attempt.job.handle);
-    return transport_end(&attempt, engine, rc, facts, msg);
-}

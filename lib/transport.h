@@ -69,9 +69,5 @@ int transport_begin(struct transport_attempt *attempt, struct engine *engine,
  * and why. The handle goes back to the engine. */
 int transport_end(struct transport_attempt *attempt, struct engine *engine, CURLcode rc,
                   struct exchange_facts *facts, struct strbuf *msg);
-/* Both, with the transfer run on the calling thread. */
-int transport_perform(struct engine *engine, const struct options *options,
-                      unsigned long generation, const struct transport_request *request,
-                      struct strbuf *body, struct exchange_facts *facts, struct strbuf *msg);
 
 #endif
