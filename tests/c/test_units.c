@@ -322,7 +322,9 @@ static void test_session_store_bounds(void)
     session_store_set_ttl(store, 0);
     snprintf(id, sizeof id, "7");
     session_remember(store, "kongregate", &data);
-    CHECK_INT(session_count(store), with_both - 1);
+    /* Left: the login kept at capacity 1 (no expiry) and 7; a slow machine
+     * may have swept 9 earlier, so the count before is no guide. */
+    CHECK_INT(session_count(store), 2);
     session_store_set_ttl(store, 1);
     CHECK_INT(session_find(store, "kongregate", NULL, "9", &out), GG_ENOTFOUND);
     session_store_release(store);
