@@ -5,6 +5,7 @@
 #include "result.h"
 #include "session.h"
 #include "strbuf.h"
+#include "wiping_alloc.h"
 
 #include <curl/curl.h>
 #include <openssl/crypto.h>
@@ -43,7 +44,7 @@ static bool sign(const char *key, const char *payload, size_t payload_len,
     }
     unsigned char b64[4 * ((EVP_MAX_MD_SIZE + 2) / 3) + 1];
     EVP_EncodeBlock(b64, mac, (int)mac_len);
-    OPENSSL_cleanse(mac, sizeof mac);
+    wipe(mac, sizeof mac);
     for (int i = 0; i < SIGNATURE_B64URL_LEN; i++)
         out[i] = b64[i] == '+' ? '-' : b64[i] == '/' ? '_' : (char)b64[i];
     out[SIGNATURE_B64URL_LEN] = '\0';
@@ -103,7 +104,7 @@ static int verify_signed(const char *request, const char *key, json_t **payload,
     }
     bool match = signature_len == SIGNATURE_B64URL_LEN &&
                  CRYPTO_memcmp(expected, request, SIGNATURE_B64URL_LEN) == 0;
-    OPENSSL_cleanse(expected, sizeof expected);
+    wipe(expected, sizeof expected);
     if (!match) {
         *why = "the signature does not match (wrong api_key, or a forged or altered request)";
         return GG_ESIGNATURE;
@@ -118,7 +119,7 @@ static int verify_signed(const char *request, const char *key, json_t **payload,
     }
     const char *what = "";
     *payload = json_safe_load((const char *)json, json_len, JSON_ALLOW_NUL, 0, &code, &what);
-    OPENSSL_cleanse(json, json_len);
+    wipe(json, json_len);
     free(json);
     if (code == GG_ENOMEM) {
         *why = "out of memory";
@@ -150,7 +151,7 @@ static char *unescape(const char *word, size_t *len)
 static void wipe_curl_string(char *text, size_t len)
 {
     if (text) {
-        OPENSSL_cleanse(text, len);
+        wipe(text, len);
         curl_free(text);
     }
 }
@@ -204,7 +205,7 @@ static json_t *parse_form(const char *body, int *code, const char **why)
         json_decref(checked_name);
         wipe_curl_string(name, name_len);
         wipe_curl_string(value, value_len);
-        OPENSSL_cleanse(copy, len);
+        wipe(copy, len);
         free(copy);
         field += len + (field[len] == '&');
     }
@@ -250,7 +251,7 @@ static int verify_plain(const struct config *config, json_t *fields, const char 
         return GG_ESIGNATURE;
     }
     /* jansson frees the value without wiping it: wipe it first. */
-    OPENSSL_cleanse((char *)given, strlen(given));
+    wipe((char *)given, strlen(given));
     json_object_del(fields, "api_key");
     const char *event = json_string_value(json_object_get(fields, "event"));
     if (event && strcmp(event, "invalidate_user_inventory") == 0)
@@ -322,7 +323,7 @@ static int verify(gg_client *client, const struct config *config, struct gg_resu
             json_safe_wipe(fields); /* not handed out: its values go now */
         json_decref(fields);
     }
-    OPENSSL_cleanse(text, body_len);
+    wipe(text, body_len);
     free(text);
     return finish(client, result, code, why, key, out);
 }

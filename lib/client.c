@@ -5,7 +5,6 @@
 #include "message.h"
 #include "transport.h"
 
-#include <openssl/crypto.h>
 #include <stdarg.h>
 #include <stdatomic.h>
 #include <stdio.h>

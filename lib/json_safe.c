@@ -2,8 +2,8 @@
 
 #include "gamegate.h"
 #include "strbuf.h"
+#include "wiping_alloc.h"
 
-#include <openssl/crypto.h>
 #include <openssl/err.h>
 #include <openssl/rand.h>
 #include <pthread.h>
@@ -333,7 +333,7 @@ char *json_safe_dump(const json_t *node)
 void json_safe_wipe(json_t *node)
 {
     if (json_is_string(node)) {
-        OPENSSL_cleanse((char *)json_string_value(node), json_string_length(node));
+        wipe((char *)json_string_value(node), json_string_length(node));
     } else if (json_is_object(node)) {
         const char *key;
         json_t *value;

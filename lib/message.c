@@ -1,9 +1,9 @@
 #include "message.h"
 
 #include "strbuf.h"
+#include "wiping_alloc.h"
 
 #include <curl/curl.h>
-#include <openssl/crypto.h>
 
 #include <stdbool.h>
 #include <stdlib.h>
@@ -48,7 +48,7 @@ static char *plus_for_space(const char *escaped)
 static void wipe_free(char *text)
 {
     if (text) {
-        OPENSSL_cleanse(text, strlen(text));
+        wipe(text, strlen(text));
         free(text);
     }
 }
@@ -60,7 +60,7 @@ static char *redact_forms(char *text, const char *secret)
     char *escaped = curl_easy_escape(NULL, secret, 0);
     char *upper = escaped ? strdup(escaped) : NULL;
     if (escaped) {
-        OPENSSL_cleanse(escaped, strlen(escaped));
+        wipe(escaped, strlen(escaped));
         curl_free(escaped);
     }
     char *forms[] = {(char *)secret, upper, upper ? plus_for_space(upper) : NULL,

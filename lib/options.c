@@ -3,11 +3,11 @@
 #include "gamegate.h"
 #include "message.h"
 #include "version.h"
+#include "wiping_alloc.h"
 
 #include <curl/curl.h>
 #include <ctype.h>
 #include <errno.h>
-#include <openssl/crypto.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -213,9 +213,9 @@ static int parse_proxy(const char *text, char **user, char **password)
                           (given_password && !(*password = strdup(given_password)))))
         code = GG_ENOMEM;
     if (given_user)
-        OPENSSL_cleanse(given_user, strlen(given_user));
+        wipe(given_user, strlen(given_user));
     if (given_password)
-        OPENSSL_cleanse(given_password, strlen(given_password));
+        wipe(given_password, strlen(given_password));
     curl_free(host);
     curl_free(given_user);
     curl_free(given_password);
@@ -226,7 +226,7 @@ static int parse_proxy(const char *text, char **user, char **password)
 static void free_value(char *value)
 {
     if (value) {
-        OPENSSL_cleanse(value, strlen(value));
+        wipe(value, strlen(value));
         free(value);
     }
 }

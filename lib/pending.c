@@ -7,9 +7,9 @@
 #include "client.h"
 #include "gamegate.h"
 #include "result.h"
+#include "wiping_alloc.h"
 
 #include <errno.h>
-#include <openssl/crypto.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <stdlib.h>
@@ -145,7 +145,7 @@ static void free_pending(struct gg_pending *pending)
         size_t bytes = (slots + 2) * sizeof *pointers;
         for (size_t i = 0; i < slots; i++)
             bytes += strlen(pointers[i]) + 1;
-        OPENSSL_cleanse(block, bytes);
+        wipe(block, bytes);
         free(block);
     }
     free(pending);

@@ -5,8 +5,8 @@
 #include "json_safe.h"
 #include "message.h"
 #include "strbuf.h"
+#include "wiping_alloc.h"
 
-#include <openssl/crypto.h>
 #include <pthread.h>
 #include <stdint.h>
 #include <stdbool.h>
@@ -130,14 +130,14 @@ static json_t *scrubbed_scalar(const json_t *node, const char *const *secrets,
     if (!text)
         return NULL;
     char *clean = redacted(text, len, secrets, secret_count, &clean_len);
-    OPENSSL_cleanse(text, len);
+    wipe(text, len);
     free(text);
     if (!clean)
         return NULL;
     json_t *replacement = json_is_string(node) && !json_safe_number_text(node)
                               ? json_stringn_nocheck(clean, clean_len)
                               : json_string("[redacted]");
-    OPENSSL_cleanse(clean, clean_len);
+    wipe(clean, clean_len);
     free(clean);
     return replacement ? replacement : json_null();
 }
@@ -196,7 +196,7 @@ static void scrub(json_t *node, const char *const *secrets, size_t secret_count)
         free(clean);
     }
     json_object_foreach(node, key, value)
-        OPENSSL_cleanse((char *)key, strlen(key));
+        wipe((char *)key, strlen(key));
     json_object_clear(node);
     if (fresh)
         json_object_update(node, fresh);
@@ -334,7 +334,7 @@ static const char *cached_text(gg_result *result, const json_t *node, const char
     if (!text)
         return NULL;
     json_t *entry = json_string(text);
-    OPENSSL_cleanse(text, strlen(text));
+    wipe(text, strlen(text));
     free(text);
     if (!entry || json_object_set_new(result->texts, key, entry) != 0)
         return NULL;
@@ -416,7 +416,7 @@ GG_EXTERN void gg_result_free(gg_result *result)
     json_decref(result->body);
     json_decref(result->texts);
     if (result->json_text)
-        OPENSSL_cleanse(result->json_text, strlen(result->json_text));
+        wipe(result->json_text, strlen(result->json_text));
     free(result->json_text);
     free(result);
 }

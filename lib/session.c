@@ -4,8 +4,8 @@
 #include "clock.h"
 #include "fork.h"
 #include "gamegate.h"
+#include "wiping_alloc.h"
 
-#include <openssl/crypto.h>
 #include <openssl/err.h>
 #include <openssl/evp.h>
 #include <pthread.h>
@@ -79,7 +79,7 @@ static uint64_t hash_of(const char *key)
 void session_data_clear(struct session_data *data)
 {
     if (data->token) {
-        OPENSSL_cleanse(data->token, strlen(data->token));
+        wipe(data->token, strlen(data->token));
         free(data->token);
     }
     free(data->username);
@@ -190,7 +190,7 @@ void session_store_retain(struct session_store *store)
 
 static void free_entry(struct entry *entry)
 {
-    OPENSSL_cleanse(entry, sizeof *entry + entry->text_size);
+    wipe(entry, sizeof *entry + entry->text_size);
     free(entry);
 }
 

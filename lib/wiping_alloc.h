@@ -9,6 +9,11 @@
 #define GG_WIPING_ALLOC_H
 
 #include <stdbool.h>
+#include <stddef.h>
+
+/* Zeroes size bytes at data in a way the compiler keeps even when the memory
+ * is freed next: every secret gamegate held is wiped through here. */
+void wipe(void *data, size_t size);
 
 /* Initializes libcurl with this allocator, unless the process initialized
  * libcurl before (then libcurl keeps its own, and nothing is wiped). 0 on
