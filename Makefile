@@ -21,6 +21,8 @@ PKGS := libcurl jansson libcrypto
 PKG_CFLAGS = $(shell pkg-config --cflags $(PKGS))
 PKG_LIBS = $(shell pkg-config --libs $(PKGS))
 PYTHON = $(shell tools/find-python)
+PY_EXT_SUFFIX = $(shell $(PYTHON) -c 'import sysconfig; print(sysconfig.get_config_var("EXT_SUFFIX"))')
+PY_INCLUDE = $(shell $(PYTHON) -c 'import sysconfig; print(sysconfig.get_paths()["include"])')
 
 ALL_CFLAGS = -std=c11 -D_POSIX_C_SOURCE=200809L -fPIC -fvisibility=hidden -pthread \
              $(WARNINGS) -Iinclude $(PKG_CFLAGS) $(CFLAGS)
@@ -33,12 +35,14 @@ HEADERS := $(wildcard lib/*.h) include/gamegate.h
 OBJECTS := $(SOURCES:lib/%.c=$(B)/obj/%.o)
 ASAN_OBJECTS := $(SOURCES:lib/%.c=$(B)/asan/obj/%.o)
 TSAN_OBJECTS := $(SOURCES:lib/%.c=$(B)/tsan/obj/%.o)
+# Recursive: the interpreter is known only once `deps` has run.
+PY_EXT = bindings/python/gamegate/_gamegate$(PY_EXT_SUFFIX)
 C_TESTS := test_api test_dlopen test_units test_pool test_wipe test_async
 # Not under ASan: test_wipe reads the whole writable address space, which
 # ASan's shadow makes terabytes.
 ASAN_C_TESTS := $(filter-out test_wipe,$(C_TESTS))
 
-.PHONY: all deps lib demo test test-exports test-install test-oom test-tsan test-fork test-c test-valgrind test-python \
+.PHONY: all deps lib python demo test test-exports test-install test-oom test-tsan test-fork test-c test-valgrind test-python \
         test-asan install uninstall clean \
         fuzz deps-fuzz bench deps-bench
 
@@ -78,6 +82,25 @@ $(B)/asan/lib/libgamegate.so.$(VERSION): $(ASAN_OBJECTS) lib/gamegate.map
 	$(call link_library,$(ASAN_OBJECTS),$(SANITIZE))
 
 $(B)/lib/$(SONAME) $(B)/asan/lib/$(SONAME): %/$(SONAME): %/libgamegate.so.$(VERSION)
+
+# --- the Python binding: cffi in API mode, compiled against the header ------
+
+# The declarations as an FFI's parser takes them, generated from the header.
+$(B)/include/gamegate_ffi.h: include/gamegate.h tools/ffi-header | deps
+	@mkdir -p $(@D)
+	$(PYTHON) tools/ffi-header $< > $@
+
+$(B)/python/_gamegate.c: $(B)/include/gamegate_ffi.h bindings/python/build_ffi.py
+	@mkdir -p $(@D)
+	$(PYTHON) bindings/python/build_ffi.py $< $@
+
+# $$ORIGIN: a wheel carries libgamegate.so.0 beside the extension; in this
+# checkout gamegate/_native.py loads build/lib's copy first.
+$(PY_EXT): $(B)/python/_gamegate.c $(B)/lib/$(SONAME)
+	$(CC) -std=c11 -fPIC -shared $(WARNINGS) -Wno-missing-prototypes $(CFLAGS) -I$(PY_INCLUDE) -Iinclude -o $@ $< \
+	  -L$(B)/lib -lgamegate -Wl,-rpath,'$$ORIGIN'
+
+python: $(PY_EXT)
 
 # --- C tests: through the ABI (linked and dlopen'ed) and of the internals -----
 
@@ -146,12 +169,12 @@ test-valgrind: $(C_TESTS:%=$(B)/tests/%)
 	    --show-leak-kinds=definite,indirect,possible --error-exitcode=99 \
 	    $(B)/tests/$$t || exit 1; done
 
-test-python: $(B)/lib/$(SONAME)
+test-python: $(PY_EXT)
 	GAMEGATE_LIBRARY=$(abspath $(B)/lib/$(SONAME)) PYTHONPATH=bindings/python $(PYTEST)
 
 # Python is not built with ASan, so the runtime is preloaded into it; its own
 # allocations at exit are not leaks of ours, hence detect_leaks=0 there.
-test-asan: $(ASAN_C_TESTS:%=$(B)/asan/tests/%) $(B)/asan/lib/$(SONAME)
+test-asan: $(ASAN_C_TESTS:%=$(B)/asan/tests/%) $(B)/asan/lib/$(SONAME) $(PY_EXT)
 	@for t in $(ASAN_C_TESTS); do \
 	  echo "== asan $$t"; GG_LIBRARY=$(B)/asan/lib/$(SONAME) $(WITH_SANDBOX) $(B)/asan/tests/$$t || exit 1; done
 	GAMEGATE_LIBRARY=$(abspath $(B)/asan/lib/$(SONAME)) PYTHONPATH=bindings/python \
@@ -195,7 +218,7 @@ deps-bench:
 BENCH_ROUNDS ?= 5
 
 # In-process costs and the store, then every peer in interleaved rounds.
-bench: $(B)/bench/bench $(B)/bench/loop $(B)/bench/delay_server | deps-bench
+bench: $(B)/bench/bench $(B)/bench/loop $(B)/bench/delay_server $(PY_EXT) | deps-bench
 	@$(WITH_SANDBOX) $<
 	@GAMEGATE_LIBRARY=$(abspath $(B)/lib/$(SONAME)) PYTHONPATH=bindings/python \
 	  $(PYTHON) tests/bench/peers.py $(B)/bench $(BENCH_ROUNDS)
@@ -243,7 +266,7 @@ $(B)/examples/login: examples/login.c $(B)/lib/$(SONAME)
 	@mkdir -p $(@D)
 	$(CC) $(ALL_CFLAGS) -o $@ $< -L$(B)/lib $(RPATH) -lgamegate
 
-demo: $(B)/examples/login
+demo: $(B)/examples/login $(PY_EXT)
 	@GAMEGATE_LIBRARY=$(abspath $(B)/lib/$(SONAME)) PYTHONPATH=bindings/python \
 	  $(WITH_SANDBOX) sh -c '$(PYTHON) examples/login.py && $(B)/examples/login'
 
@@ -276,4 +299,4 @@ uninstall:
 	      $(DESTDIR)$(LIBDIR)/pkgconfig/gamegate.pc
 
 clean:
-	rm -rf $(B)
+	rm -rf $(B) bindings/python/gamegate/_gamegate.*.so

@@ -152,3 +152,13 @@ def test_one_client_shared_by_threads(client, sandbox):
     for t in threads:
         t.join()
     assert names == [username] * 40
+
+
+def test_the_compiled_binding_has_every_function_of_the_header():
+    # The extension is built from the header: a function added there and
+    # missing here means the binding was built from another header.
+    from gamegate._native import lib
+    with open(os.path.join(ROOT, "include", "gamegate.h"), encoding="utf-8") as f:
+        declared = set(re.findall(r"\bGG_EXTERN\b[^;(]*?\b(gg_\w+)\s*\(", f.read()))
+    assert len(declared) > 40
+    assert declared - set(dir(lib)) == set()

@@ -1,6 +1,7 @@
 """The endpoint table as bindings see it: complete, and enough to build from."""
 
 import gamegate
+from gamegate import _native as native
 
 # The endpoints services.md documents, by the names the services issue gives them.
 DOCUMENTED = {
@@ -39,7 +40,7 @@ def test_the_table_and_the_sandbox_agree_on_every_kongregate_row():
     for endpoint in rows:
         method, required = routes[endpoint.path]
         assert endpoint.method == method, endpoint.name
-        in_path = {p.name for p in endpoint.params if p.flags & gamegate._native.lib.GG_PARAM_PATH}
+        in_path = {p.name for p in endpoint.params if p.flags & native.lib.GG_PARAM_PATH}
         library_required = {p.name for p in endpoint.params if p.required} - in_path
         assert library_required == required, endpoint.name
 
@@ -51,7 +52,7 @@ def test_rows_describe_themselves():
         assert endpoint.summary
         for param in endpoint.params:
             assert ("{%s" % param.name in endpoint.path or "|%s}" % param.name in endpoint.path) \
-                == bool(param.flags & gamegate._native.lib.GG_PARAM_PATH)
+                == bool(param.flags & native.lib.GG_PARAM_PATH)
 
 
 def test_reads_may_be_retried_and_writes_not():
@@ -66,7 +67,7 @@ def test_reads_may_be_retried_and_writes_not():
 
 
 def test_parameter_facts():
-    lib = gamegate._native.lib
+    lib = native.lib
     use_item = {p.name: p for p in by_name()["kongregate.use_item"].params}
     assert use_item["game_auth_token"].secret
     assert use_item["game_auth_token"].flags & lib.GG_PARAM_FROM_SESSION

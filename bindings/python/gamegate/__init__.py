@@ -5,29 +5,46 @@
         player = client.call("kongregate.authenticate",
                              user_id=user_id, game_auth_token=token)
         print(player["username"])
+
+The C library is loaded when a name below is first used, not by `import
+gamegate`: the sandbox (`python -m gamegate.sandbox`) lives in this package
+but shares nothing with the library it checks, and runs without it.
 """
 
-from ._native import lib as _lib, text as _text
-from .aio import AsyncClient
-from .client import Client, Result, reply_items, reply_order, verify_callback
-from .endpoints import ENDPOINTS
-from .errors import (AccessDenied, AuthenticationError, Cancelled, Error, HTTPError,
-                     InvalidArgument, NetworkError, NotFound, OutOfMemory, ProtocolError,
-                     ServiceError, SignatureError, Timeout, TLSError)
+import importlib
+from typing import TYPE_CHECKING
 
-__all__ = [
-    "Client", "AsyncClient", "Result", "ENDPOINTS", "version", "strerror",
-    "verify_callback", "reply_items", "reply_order",
-    "Error", "InvalidArgument", "OutOfMemory", "NetworkError", "Timeout", "TLSError",
-    "HTTPError", "ProtocolError", "ServiceError", "AuthenticationError", "AccessDenied",
-    "SignatureError", "NotFound", "Cancelled",
-]
+_HOMES = {
+    "Client": "client", "Result": "client", "verify_callback": "client",
+    "reply_items": "client", "reply_order": "client", "AsyncClient": "aio",
+    "ENDPOINTS": "endpoints", "version": "_info", "strerror": "_info",
+    **{name: "errors" for name in (
+        "Error", "InvalidArgument", "OutOfMemory", "NetworkError", "Timeout", "TLSError",
+        "HTTPError", "ProtocolError", "ServiceError", "AuthenticationError",
+        "AccessDenied", "SignatureError", "NotFound", "Cancelled")},
+}
 
-
-def version():
-    """The loaded C library's version, "MAJOR.MINOR.PATCH"."""
-    return _text(_lib.gg_version())
+__all__ = list(_HOMES)
 
 
-def strerror(code):
-    return _text(_lib.gg_strerror(code))
+def __getattr__(name):
+    home = _HOMES.get(name)
+    if home is None:
+        raise AttributeError("module 'gamegate' has no attribute %r" % name)
+    value = getattr(importlib.import_module("." + home, __name__), name)
+    globals()[name] = value
+    return value
+
+
+def __dir__():
+    return sorted(set(globals()) | set(_HOMES))
+
+
+if TYPE_CHECKING:
+    from ._info import strerror, version
+    from .aio import AsyncClient
+    from .client import Client, Result, reply_items, reply_order, verify_callback
+    from .endpoints import ENDPOINTS
+    from .errors import (AccessDenied, AuthenticationError, Cancelled, Error, HTTPError,
+                         InvalidArgument, NetworkError, NotFound, OutOfMemory,
+                         ProtocolError, ServiceError, SignatureError, Timeout, TLSError)
