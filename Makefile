@@ -208,6 +208,10 @@ $(B)/bench/loop: tests/bench/loop.c $(B)/lib/$(SONAME)
 	@mkdir -p $(@D)
 	$(CC) $(ALL_CFLAGS) -o $@ $< -L$(B)/lib $(RPATH) -lgamegate $(PKG_LIBS)
 
+$(B)/bench/drivers: tests/bench/drivers.c | deps
+	@mkdir -p $(@D)
+	$(CC) $(ALL_CFLAGS) -o $@ $< $(PKG_LIBS)
+
 $(B)/bench/delay_server: tests/bench/delay_server.c
 	@mkdir -p $(@D)
 	$(CC) $(ALL_CFLAGS) -o $@ $<
@@ -218,7 +222,7 @@ deps-bench:
 BENCH_ROUNDS ?= 5
 
 # In-process costs and the store, then every peer in interleaved rounds.
-bench: $(B)/bench/bench $(B)/bench/loop $(B)/bench/delay_server $(PY_EXT) | deps-bench
+bench: $(B)/bench/bench $(B)/bench/loop $(B)/bench/delay_server $(B)/bench/drivers $(PY_EXT) | deps-bench
 	@$(WITH_SANDBOX) $<
 	@GAMEGATE_LIBRARY=$(abspath $(B)/lib/$(SONAME)) PYTHONPATH=bindings/python \
 	  $(PYTHON) tests/bench/peers.py $(B)/bench $(BENCH_ROUNDS)

@@ -5,7 +5,12 @@
  * everyone until its own transfer is done, then hands over to a caller
  * still waiting. Asynchronous calls share the same multi, and so the same
  * connections: while any is under way, an I/O thread drives whenever no
- * blocking caller does. */
+ * blocking caller does.
+ *
+ * The driver runs libcurl through curl_multi_socket_action on an epoll set
+ * rather than curl_multi_perform and curl_multi_poll: at 1000 transfers in
+ * flight both reach the same calls per second, and the socket interface
+ * spends a third less CPU per call (make bench's two raw driver rows). */
 #ifndef GG_ENGINE_H
 #define GG_ENGINE_H
 
@@ -56,7 +61,12 @@ struct engine {
     long max_connections;
     long applied_max_connections;
     bool driving;
-    bool polling; /* the driver sleeps in curl_multi_poll: new work must wake it */
+    bool polling; /* the driver sleeps in epoll_wait: new work must wake it */
+    /* The driver waits on epoll for the sockets libcurl names through its
+     * socket callback, and on wake_fd (an eventfd) for new work; both -1
+     * until started, and in a forked child. */
+    int epoll_fd, wake_fd;
+    long long curl_due_ms; /* when libcurl wants its timeout action; -1: never */
     struct engine_job *queued;     /* to be added to the multi by the driver */
     struct engine_job *cancelling; /* to be taken out of the multi by the driver */
     struct engine_job *active;     /* every job not yet done */

@@ -6,7 +6,8 @@ authenticate body at once, and tests/bench/delay_server answering after
 50 ms (a portal far away). Each row runs in every round, rounds interleaved;
 the table gives each row's median.
 
-usage: peers.py BUILD_DIR [ROUNDS]"""
+usage: peers.py BUILD_DIR [ROUNDS]
+       peers.py BUILD_DIR --rss sync|async URL CALLS  (one memory row, run by the first)"""
 
 import asyncio
 import base64
@@ -25,8 +26,10 @@ import time
 import gamegate
 
 BUILD = sys.argv[1]
-ROUNDS = int(sys.argv[2]) if len(sys.argv) > 2 else 5
-SEQUENTIAL = 3000       # calls per sequential row
+ROUNDS = int(sys.argv[2]) if len(sys.argv) > 2 and sys.argv[2].isdigit() else 5
+SEQUENTIAL = 15000      # calls per sequential row of a C-speed client (about 1 s)
+SLOW = 3000             # calls per row of the pure-Python clients
+RSS_CALLS = int(os.environ.get("BENCH_RSS_CALLS", "1000000"))
 IN_FLIGHT = 1000        # calls at once in the concurrent rows
 CONCURRENT = 5000       # calls per concurrent row
 VERIFY = 100000         # callbacks verified per row
@@ -112,23 +115,23 @@ def pycurl_json(base):
 def requests_session(base):
     import requests
     with requests.Session() as session:
-        return per_second(SEQUENTIAL, lambda: [
-            session.get(base + PATH).json()["username"] for _ in range(SEQUENTIAL)])
+        return per_second(SLOW, lambda: [
+            session.get(base + PATH).json()["username"] for _ in range(SLOW)])
 
 
 def httpx_client(base):
     import httpx
     with httpx.Client() as client:
-        return per_second(SEQUENTIAL, lambda: [
-            client.get(base + PATH).json()["username"] for _ in range(SEQUENTIAL)])
+        return per_second(SLOW, lambda: [
+            client.get(base + PATH).json()["username"] for _ in range(SLOW)])
 
 
 def urllib3_pool(base):
     import urllib3
     pool = urllib3.PoolManager()
-    return per_second(SEQUENTIAL, lambda: [
+    return per_second(SLOW, lambda: [
         json.loads(pool.request("GET", base + PATH).data)["username"]
-        for _ in range(SEQUENTIAL)])
+        for _ in range(SLOW)])
 
 
 # --- concurrent rows, against the 50 ms server ------------------------------
@@ -201,6 +204,18 @@ def gamegate_threads(base):
         return each * IN_FLIGHT / (time.perf_counter() - start)
 
 
+def drivers(mode, base):
+    """A raw libcurl multi loop with IN_FLIGHT transfers: curl_multi_poll (as
+    gamegate's I/O thread drives) or curl_multi_socket_action on epoll (as a
+    host's event loop would). Calls per second, and CPU microseconds per call."""
+    out = subprocess.run([os.path.join(BUILD, "drivers"), mode, base + PATH,
+                          str(CONCURRENT * 4), str(IN_FLIGHT)],
+                         capture_output=True, text=True, check=True).stdout.split()
+    assert out[4] == "0", "failed calls in the %s driver" % mode
+    rate, cpu = float(out[1]), float(out[2]) + float(out[3])
+    return rate, cpu / (CONCURRENT * 4) * 1e6
+
+
 def wrk(base):
     out = subprocess.run(["wrk", "-t2", "-c%d" % IN_FLIGHT, "-d3s", base + PATH],
                          capture_output=True, text=True, check=True).stdout
@@ -241,6 +256,48 @@ def verify_stdlib(signed):
     return per_second(VERIFY, lambda: [stdlib_verify(signed, KEY) for _ in range(VERIFY)])
 
 
+# --- memory over many calls ---------------------------------------------------
+
+def resident_kib():
+    with open("/proc/self/status") as f:
+        return int(next(line.split()[1] for line in f if line.startswith("VmRSS:")))
+
+
+def rss_child(mode, base, calls):
+    """Runs in a process of its own: RSS after a warm-up, and after calls more."""
+    key = {"base_url": base, "api_key": KEY}
+    if mode == "sync":
+        with gamegate.Client(kongregate=key) as client:
+            def batch(n):
+                for _ in range(n):
+                    client.kongregate.authenticate(user_id=1480702, game_auth_token=TOKEN)
+            batch(20000)
+            before = resident_kib()
+            batch(calls)
+            print(before, resident_kib())
+        return
+
+    async def main():
+        async with gamegate.AsyncClient(kongregate=key, max_connections=64) as client:
+            async def worker(n):
+                for _ in range(n):
+                    await client.kongregate.authenticate(user_id=1480702, game_auth_token=TOKEN)
+
+            async def batch(n):
+                await asyncio.gather(*(worker(n // 64) for _ in range(64)))
+            await batch(20000)
+            before = resident_kib()
+            await batch(calls)
+            print(before, resident_kib())
+    asyncio.run(main())
+
+
+def rss_row(mode, base):
+    out = subprocess.run([sys.executable, __file__, BUILD, "--rss", mode, base, str(RSS_CALLS)],
+                         capture_output=True, text=True, check=True).stdout.split()
+    return int(out[0]), int(out[1])
+
+
 def median(values):
     values = sorted(values)
     return values[len(values) // 2]
@@ -264,15 +321,25 @@ def main():
         ("gamegate async, %d in flight" % IN_FLIGHT, lambda: gamegate_async(far)),
         ("gamegate, %d threads, one client" % IN_FLIGHT, lambda: gamegate_threads(far)),
         ("wrk, %d connections" % IN_FLIGHT, lambda: wrk(far)),
+        ("libcurl multi_poll loop, %d in flight" % IN_FLIGHT, lambda: drivers("poll", far)),
+        ("libcurl socket_action+epoll, %d in flight" % IN_FLIGHT,
+         lambda: drivers("socket", far)),
         ("verify: gamegate C", lambda: c_loop("verify", VERIFY, "signed_request=" + signed)),
         ("verify: gamegate Python", lambda: verify_python(signed)),
         ("verify: standard library", lambda: verify_stdlib(signed)),
     ]
     figures = {name: [] for name, _ in rows}
+    cpu = {}
     try:
         for _ in range(ROUNDS):
             for name, run in rows:
-                figures[name].append(run())
+                figure = run()
+                if isinstance(figure, tuple):
+                    figure, cpu_us = figure
+                    cpu.setdefault(name, []).append(cpu_us)
+                figures[name].append(figure)
+        memory = [(mode, rss_row(mode, fast)) for mode in ("sync", "async")] \
+            if RSS_CALLS else []
     finally:
         nginx.terminate()
         delay.terminate()
@@ -291,8 +358,16 @@ def main():
     for name, _ in rows:
         against = ", ".join("%.2fx %s" % (m[name] / m[other], other)
                             for other in ratios.get(name, ()))
-        print("bench:   %-36s %10.0f/s  %s" % (name, m[name], against))
+        if name in cpu:
+            against = "%.1f us CPU per call" % median(cpu[name])
+        print("bench:   %-42s %10.0f/s  %s" % (name, m[name], against))
+    for mode, (before, after) in memory:
+        print("bench: gamegate Python %-5s: RSS %d KiB after a warm-up of 20000 calls, %d KiB "
+              "after %d more (%+d KiB)" % (mode, before, after, RSS_CALLS, after - before))
 
 
 if __name__ == "__main__":
-    main()
+    if sys.argv[2:3] == ["--rss"]:
+        rss_child(sys.argv[3], sys.argv[4], int(sys.argv[5]))
+    else:
+        main()
