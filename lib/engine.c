@@ -2,19 +2,14 @@
 
 #include "clock.h"
 
-#include <errno.h>
 #include <stdint.h>
 #include <stdlib.h>
-#include <sys/epoll.h>
-#include <sys/eventfd.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
-/* The longest a driver sleeps between looks at the queue; new work wakes it
- * at once through wake_fd. */
+/* The longest a driver sleeps in curl_multi_poll between looks at the
+ * queue; new work wakes it at once through curl_multi_wakeup. */
 #define POLL_MS 1000
-/* Sockets whose readiness one wait hands over. */
-#define EVENTS_PER_WAIT 64
 
 /* A share handle with one lock per kind of data, as libcurl may hold two
  * kinds at once. Allocated with its locks, so a forked child can leave both
@@ -83,8 +78,7 @@ static struct engine_share *share_new(void)
 
 int engine_init(struct engine *engine, long max_connections)
 {
-    *engine = (struct engine){.max_connections = max_connections, .epoll_fd = -1,
-                              .wake_fd = -1, .curl_due_ms = -1};
+    *engine = (struct engine){.max_connections = max_connections};
     if (pthread_mutex_init(&engine->lock, NULL) != 0)
         return -1;
     if (pthread_cond_init(&engine->io_wake, NULL) != 0) {
@@ -94,82 +88,20 @@ int engine_init(struct engine *engine, long max_connections)
     return 0;
 }
 
-/* libcurl names the sockets to wait on, and for what. Runs on the driver,
- * inside libcurl. A socket libcurl closed has left the set by itself. */
-static int on_socket(CURL *easy, curl_socket_t fd, int what, void *userdata, void *socketp)
-{
-    (void)easy;
-    (void)socketp;
-    struct engine *engine = userdata;
-    if (what == CURL_POLL_REMOVE) {
-        epoll_ctl(engine->epoll_fd, EPOLL_CTL_DEL, fd, NULL);
-        return 0;
-    }
-    struct epoll_event event = {
-        .events = (what & CURL_POLL_IN ? EPOLLIN : 0u) | (what & CURL_POLL_OUT ? EPOLLOUT : 0u),
-        .data.fd = fd,
-    };
-    if (epoll_ctl(engine->epoll_fd, EPOLL_CTL_MOD, fd, &event) != 0 && errno == ENOENT &&
-        epoll_ctl(engine->epoll_fd, EPOLL_CTL_ADD, fd, &event) != 0)
-        return -1; /* libcurl then fails the transfers on this socket */
-    return 0;
-}
-
-/* When libcurl next wants its timeout action. Runs on the driver, inside
- * libcurl. */
-static int on_timer(CURLM *multi, long timeout_ms, void *userdata)
-{
-    (void)multi;
-    struct engine *engine = userdata;
-    engine->curl_due_ms = timeout_ms < 0 ? -1 : clock_now_ms() + timeout_ms;
-    return 0;
-}
-
-static void close_waits(struct engine *engine)
-{
-    if (engine->epoll_fd >= 0)
-        close(engine->epoll_fd);
-    if (engine->wake_fd >= 0)
-        close(engine->wake_fd);
-    engine->epoll_fd = engine->wake_fd = -1;
-}
-
-static void wake(struct engine *engine)
-{
-    uint64_t one = 1;
-    ssize_t written = write(engine->wake_fd, &one, sizeof one);
-    (void)written; /* a full counter is already a wake-up */
-}
-
-/* The multi and share handles and the epoll set, made on first use. Lock
- * held. */
+/* The multi and share handles, made on first use. Lock held. */
 static bool started(struct engine *engine)
 {
     if (engine->multi)
         return true;
-    engine->epoll_fd = epoll_create1(EPOLL_CLOEXEC);
-    engine->wake_fd = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
-    struct epoll_event event = {.events = EPOLLIN, .data.fd = engine->wake_fd};
-    struct engine_share *shared = NULL;
-    CURLM *multi = NULL;
-    if (engine->epoll_fd >= 0 && engine->wake_fd >= 0 &&
-        epoll_ctl(engine->epoll_fd, EPOLL_CTL_ADD, engine->wake_fd, &event) == 0)
-        shared = share_new();
-    multi = shared ? curl_multi_init() : NULL;
-    if (!multi || curl_multi_setopt(multi, CURLMOPT_SOCKETFUNCTION, on_socket) != CURLM_OK ||
-        curl_multi_setopt(multi, CURLMOPT_SOCKETDATA, engine) != CURLM_OK ||
-        curl_multi_setopt(multi, CURLMOPT_TIMERFUNCTION, on_timer) != CURLM_OK ||
-        curl_multi_setopt(multi, CURLMOPT_TIMERDATA, engine) != CURLM_OK) {
-        if (multi)
-            curl_multi_cleanup(multi);
+    struct engine_share *shared = share_new();
+    CURLM *multi = shared ? curl_multi_init() : NULL;
+    if (!multi) {
         share_free(shared);
-        close_waits(engine);
         return false;
     }
     engine->multi = multi;
     engine->share = shared;
     engine->applied_max_connections = 0;
-    engine->curl_due_ms = -1;
     return true;
 }
 
@@ -397,46 +329,13 @@ static struct engine_timer *take_due(struct engine *engine, long long now)
     return due;
 }
 
-/* How long the driver may sleep: until the first of its timers and
- * libcurl's. Lock held. */
+/* How long the driver may sleep in poll. Lock held. */
 static int poll_wait_ms(const struct engine *engine)
 {
-    long long due = engine->timers ? engine->timers->due_ms : -1;
-    if (engine->curl_due_ms >= 0 && (due < 0 || engine->curl_due_ms < due))
-        due = engine->curl_due_ms;
-    if (due < 0)
+    if (!engine->timers)
         return POLL_MS;
-    long long wait = due - clock_now_ms();
+    long long wait = engine->timers->due_ms - clock_now_ms();
     return wait <= 0 ? 0 : wait < POLL_MS ? (int)wait : POLL_MS;
-}
-
-/* Hands libcurl what the wait found ready, and its timeout action when due.
- * false when the multi handle itself failed. Not under the lock. */
-static bool run_ready(struct engine *engine, CURLM *multi, const struct epoll_event *events,
-                      int count)
-{
-    int running = 0;
-    bool ok = true;
-    for (int i = 0; i < count; i++) {
-        int fd = events[i].data.fd;
-        if (fd == engine->wake_fd) {
-            uint64_t wakes;
-            ssize_t got = read(fd, &wakes, sizeof wakes);
-            (void)got; /* only emptied: the queue says what is new */
-            continue;
-        }
-        uint32_t what = events[i].events;
-        int flags = (what & EPOLLIN ? CURL_CSELECT_IN : 0) |
-                    (what & EPOLLOUT ? CURL_CSELECT_OUT : 0) |
-                    (what & (EPOLLERR | EPOLLHUP) ? CURL_CSELECT_ERR : 0);
-        ok = curl_multi_socket_action(multi, fd, flags, &running) == CURLM_OK && ok;
-    }
-    if (engine->curl_due_ms >= 0 && engine->curl_due_ms <= clock_now_ms()) {
-        engine->curl_due_ms = -1;
-        ok = curl_multi_socket_action(multi, CURL_SOCKET_TIMEOUT, 0, &running) == CURLM_OK &&
-             ok;
-    }
-    return ok;
 }
 
 /* A blocking caller drives until its own job is done; the I/O thread
@@ -451,8 +350,6 @@ static bool done_driving(const struct engine *engine, const struct engine_job *m
  * it, nor while a job's on_done or a timer runs. */
 static void drive(struct engine *engine, struct engine_job *mine)
 {
-    struct epoll_event events[EVENTS_PER_WAIT];
-    int ready = 0; /* from the last wait, handed to libcurl on the next turn */
     while (!done_driving(engine, mine)) {
         struct engine_job *batch = engine->queued, *cancels = engine->cancelling;
         engine->queued = engine->cancelling = NULL;
@@ -486,11 +383,12 @@ static void drive(struct engine *engine, struct engine_job *mine)
             else if (curl_multi_add_handle(multi, job->handle->easy) != CURLM_OK)
                 finish(engine, job, CURLE_OUT_OF_MEMORY);
         }
-        bool ok = run_ready(engine, multi, events, ready);
-        ready = 0;
-        collect(engine, multi);
-        if (!ok)
+        int running = 0;
+        if (curl_multi_perform(multi, &running) != CURLM_OK) {
+            collect(engine, multi);
             fail_all(engine, multi);
+        }
+        collect(engine, multi);
 
         pthread_mutex_lock(&engine->lock);
         engine->async_active -= fired;
@@ -499,9 +397,7 @@ static void drive(struct engine *engine, struct engine_job *mine)
         int wait = poll_wait_ms(engine);
         engine->polling = true;
         pthread_mutex_unlock(&engine->lock);
-        ready = epoll_wait(engine->epoll_fd, events, EVENTS_PER_WAIT, wait);
-        if (ready < 0)
-            ready = 0; /* a signal: look again */
+        curl_multi_poll(multi, NULL, 0, wait, NULL);
         pthread_mutex_lock(&engine->lock);
         engine->polling = false;
     }
@@ -525,7 +421,7 @@ static void hand_off(struct engine *engine)
 static void nudge(struct engine *engine)
 {
     if (engine->driving && engine->polling)
-        wake(engine);
+        curl_multi_wakeup(engine->multi);
     else if (!engine->driving)
         pthread_cond_signal(&engine->io_wake);
 }
@@ -546,7 +442,7 @@ CURLcode engine_run(struct engine *engine, struct engine_handle *handle)
     engine->queued = &job;
     link_active(engine, &job);
     if (engine->driving && engine->polling)
-        wake(engine);
+        curl_multi_wakeup(engine->multi);
     while (!job.done) {
         if (engine->driving) {
             pthread_cond_wait(&job.wake, &engine->lock);
@@ -664,7 +560,7 @@ void engine_cleanup(struct engine *engine)
     engine->io_stop = true;
     pthread_cond_broadcast(&engine->io_wake);
     if (engine->driving && engine->polling)
-        wake(engine);
+        curl_multi_wakeup(engine->multi);
     pthread_mutex_unlock(&engine->lock);
     if (joining)
         pthread_join(engine->io_thread, NULL);
@@ -673,7 +569,6 @@ void engine_cleanup(struct engine *engine)
     if (engine->multi)
         curl_multi_cleanup(engine->multi);
     share_free(engine->share);
-    close_waits(engine);
     pthread_cond_destroy(&engine->io_wake);
     pthread_mutex_destroy(&engine->lock);
     free(engine->sockets);
@@ -709,9 +604,6 @@ void engine_abandon_in_child(struct engine *engine)
     }
     engine->multi = NULL;
     engine->share = NULL;
-    /* The epoll set is the parent's too: changed here, it would change there. */
-    close_waits(engine);
-    engine->curl_due_ms = -1;
     engine->idle_count = 0;
     engine->driving = engine->polling = false;
     /* Their callers, and the I/O thread, are threads the child does not have;
