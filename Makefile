@@ -21,7 +21,6 @@ PKGS := libcurl jansson libcrypto
 PKG_CFLAGS = $(shell pkg-config --cflags $(PKGS))
 PKG_LIBS = $(shell pkg-config --libs $(PKGS))
 PYTHON = $(shell tools/find-python)
-PY_EXT_SUFFIX = $(shell $(PYTHON) -c 'import sysconfig; print(sysconfig.get_config_var("EXT_SUFFIX"))')
 PY_INCLUDE = $(shell $(PYTHON) -c 'import sysconfig; print(sysconfig.get_paths()["include"])')
 
 ALL_CFLAGS = -std=c11 -D_POSIX_C_SOURCE=200809L -fPIC -fvisibility=hidden -pthread \
@@ -35,8 +34,10 @@ HEADERS := $(wildcard lib/*.h) include/gamegate.h
 OBJECTS := $(SOURCES:lib/%.c=$(B)/obj/%.o)
 ASAN_OBJECTS := $(SOURCES:lib/%.c=$(B)/asan/obj/%.o)
 TSAN_OBJECTS := $(SOURCES:lib/%.c=$(B)/tsan/obj/%.o)
-# Recursive: the interpreter is known only once `deps` has run.
-PY_EXT = bindings/python/gamegate/_gamegate$(PY_EXT_SUFFIX)
+# cffi's C uses only Python's stable ABI (it defines Py_LIMITED_API), so one
+# name serves every CPython 3; a name from the interpreter could not be used
+# here, where targets are read before `deps` has installed one.
+PY_EXT := bindings/python/gamegate/_gamegate.abi3.so
 C_TESTS := test_api test_dlopen test_units test_pool test_wipe test_async
 # Not under ASan: test_wipe reads the whole writable address space, which
 # ASan's shadow makes terabytes.
@@ -303,4 +304,4 @@ uninstall:
 	      $(DESTDIR)$(LIBDIR)/pkgconfig/gamegate.pc
 
 clean:
-	rm -rf $(B) bindings/python/gamegate/_gamegate.*.so
+	rm -rf $(B) $(PY_EXT)
