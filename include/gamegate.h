@@ -156,6 +156,13 @@ GG_EXTERN const char *gg_client_errmsg(const gg_client *client);
  */
 GG_EXTERN int gg_call(gg_client *client, const char *endpoint,
                       const char *const *params, gg_result **out);
+/*
+ * gg_call with the parameters as two arrays and their length: names[i] and
+ * values[i] for i < count, no terminator (for FFIs where a trailing NULL is
+ * easy to forget). A NULL name or value is refused with GG_EINVAL.
+ */
+GG_EXTERN int gg_call_n(gg_client *client, const char *endpoint, const char *const *names,
+                        const char *const *values, size_t count, gg_result **out);
 
 /*
  * Asynchronous calls, for event loops: nothing here blocks. gg_call_start
@@ -174,6 +181,10 @@ GG_EXTERN int gg_call(gg_client *client, const char *endpoint,
 typedef struct gg_pending gg_pending;
 GG_EXTERN int gg_call_start(gg_client *client, const char *endpoint,
                             const char *const *params, void *userdata, gg_pending **out);
+/* gg_call_start with counted parameters, as gg_call_n takes them. */
+GG_EXTERN int gg_call_start_n(gg_client *client, const char *endpoint,
+                              const char *const *names, const char *const *values,
+                              size_t count, void *userdata, gg_pending **out);
 /* A file descriptor to watch for reading (an eventfd); the client's own. */
 GG_EXTERN int gg_client_fd(gg_client *client, int *out);
 GG_EXTERN int gg_client_next_done(gg_client *client, gg_pending **out);

@@ -308,7 +308,7 @@ static void finish(struct call *call, bool blocking)
 }
 
 int call_prepare(struct call *call, struct gg_client *client, const char *endpoint_name,
-                 const char *const *params)
+                 const struct param_list *params)
 {
     call->client = client;
     call->result = result_new();
@@ -369,8 +369,8 @@ void call_release(struct call *call)
     call->config = NULL;
 }
 
-GG_EXTERN int gg_call(gg_client *client, const char *endpoint_name, const char *const *params,
-                      gg_result **out)
+static int call_blocking(gg_client *client, const char *endpoint_name,
+                         const struct param_list *params, gg_result **out)
 {
     if (out)
         *out = NULL;
@@ -393,4 +393,18 @@ GG_EXTERN int gg_call(gg_client *client, const char *endpoint_name, const char *
     call_conclude(&call, true);
     call_release(&call);
     return result_hand_out(call.result, out);
+}
+
+GG_EXTERN int gg_call(gg_client *client, const char *endpoint_name, const char *const *params,
+                      gg_result **out)
+{
+    struct param_list list = param_list_of_pairs(params);
+    return call_blocking(client, endpoint_name, &list, out);
+}
+
+GG_EXTERN int gg_call_n(gg_client *client, const char *endpoint_name, const char *const *names,
+                        const char *const *values, size_t count, gg_result **out)
+{
+    struct param_list list = {.names = names, .values = values, .count = count, .stride = 1};
+    return call_blocking(client, endpoint_name, &list, out);
 }

@@ -35,7 +35,8 @@ struct call {
     enum call_state state;
     bool cancelled;
     void *userdata;
-    char *params_copy;
+    char *params_copy; /* the caller's parameters, kept for the call's life */
+    size_t params_copy_bytes;
     struct engine_timer retry_timer;
     struct call *next_done;
 };
@@ -43,7 +44,7 @@ struct call {
 /* Checks the arguments and builds the request: GG_OK, or the code with the
  * reason in call->msg. Fills call->client, endpoint, config, result. */
 int call_prepare(struct call *call, struct gg_client *client, const char *endpoint_name,
-                 const char *const *params);
+                 const struct param_list *params);
 /* Readies the next attempt's transfer (call->transfer.job): GG_OK or why not. */
 int call_attempt_begin(struct call *call);
 /* Judges the attempt whose transfer ended with rc: -1 when the call is over

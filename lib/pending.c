@@ -113,61 +113,88 @@ static void on_transfer_done(struct engine_job *job)
         complete(call);
 }
 
-/* A copy of a NULL-terminated name, value list that outlives the caller's,
- * in one block (wiped when freed: values may be keys). */
-static char **copy_params(const char *const *params, char **block)
+/* A copy of the caller's parameters that outlives the caller's arrays, in
+ * one block (wiped when freed: values may be keys), read as pairs with
+ * stride 2. A NULL name or value stays NULL, for request_build to refuse. */
+static bool copy_params(const struct param_list *given, struct call *call,
+                        struct param_list *copy)
 {
-    size_t count = 0, bytes = 0;
-    while (params && params[count])
-        bytes += strlen(params[count++]) + 1;
-    size_t slots = count + 2; /* a value left out still reads as NULL */
-    char **copy = calloc(1, slots * sizeof *copy + bytes);
-    if (!copy)
-        return NULL;
-    char *at = (char *)(copy + slots);
+    size_t count = given->names && given->values ? given->count : 0;
+    size_t bytes = 2 * count * sizeof(char *);
     for (size_t i = 0; i < count; i++) {
-        size_t len = strlen(params[i]) + 1;
-        copy[i] = memcpy(at, params[i], len);
-        at += len;
+        const char *name = given->names[i * given->stride];
+        const char *value = given->values[i * given->stride];
+        bytes += (name ? strlen(name) + 1 : 0) + (value ? strlen(value) + 1 : 0);
     }
-    *block = (char *)copy;
-    return copy;
+    char **pairs = calloc(1, bytes ? bytes : 1);
+    if (!pairs)
+        return false;
+    char *at = (char *)(pairs + 2 * count);
+    for (size_t i = 0; i < 2 * count; i++) {
+        const char *text = i % 2 ? given->values[i / 2 * given->stride]
+                                 : given->names[i / 2 * given->stride];
+        if (text) {
+            size_t len = strlen(text) + 1;
+            pairs[i] = memcpy(at, text, len);
+            at += len;
+        }
+    }
+    call->params_copy = (char *)pairs;
+    call->params_copy_bytes = bytes;
+    /* Arrays that were NULL stay so, and are refused as such. */
+    *copy = (struct param_list){.names = (const char *const *)pairs,
+                                .values = (const char *const *)pairs + 1,
+                                .count = given->count,
+                                .stride = 2};
+    if (given->count && !count)
+        copy->names = copy->values = NULL;
+    return true;
 }
 
 static void free_pending(struct gg_pending *pending)
 {
-    char *block = pending->call.params_copy;
-    if (block) {
-        char **pointers = (char **)block;
-        size_t slots = 0;
-        while (pointers[slots])
-            slots++;
-        size_t bytes = (slots + 2) * sizeof *pointers;
-        for (size_t i = 0; i < slots; i++)
-            bytes += strlen(pointers[i]) + 1;
-        wipe(block, bytes);
-        free(block);
+    if (pending->call.params_copy) {
+        wipe(pending->call.params_copy, pending->call.params_copy_bytes);
+        free(pending->call.params_copy);
     }
     free(pending);
 }
 
+static int call_start(gg_client *client, const char *endpoint, const struct param_list *params,
+                      void *userdata, gg_pending **out);
+
 GG_EXTERN int gg_call_start(gg_client *client, const char *endpoint, const char *const *params,
                             void *userdata, gg_pending **out)
+{
+    struct param_list list = param_list_of_pairs(params);
+    return call_start(client, endpoint, &list, userdata, out);
+}
+
+GG_EXTERN int gg_call_start_n(gg_client *client, const char *endpoint, const char *const *names,
+                              const char *const *values, size_t count, void *userdata,
+                              gg_pending **out)
+{
+    struct param_list list = {.names = names, .values = values, .count = count, .stride = 1};
+    return call_start(client, endpoint, &list, userdata, out);
+}
+
+static int call_start(gg_client *client, const char *endpoint, const struct param_list *params,
+                      void *userdata, gg_pending **out)
 {
     if (out)
         *out = NULL;
     if (!client)
         return GG_EINVAL;
     struct gg_pending *pending = calloc(1, sizeof *pending);
-    char **copied = pending ? copy_params(params, &pending->call.params_copy) : NULL;
-    if (!copied) {
+    struct param_list copied;
+    if (!pending || !copy_params(params, &pending->call, &copied)) {
         free(pending);
         client_set_error(client, GG_ENOMEM, NULL);
         return GG_ENOMEM;
     }
     struct call *call = &pending->call;
     call->userdata = userdata;
-    int code = call_prepare(call, client, endpoint, (const char *const *)copied);
+    int code = call_prepare(call, client, endpoint, &copied);
     pthread_mutex_lock(&client->done_lock);
     bool ready = call->result && queue_fd(client) >= 0;
     bool sent = ready && code == GG_OK && send_next(call);

@@ -91,12 +91,30 @@ static void explain_unknown(const struct endpoint *endpoint, const char *name, c
             strbuf_addf(msg, "%s%s", i ? ", " : "; it takes ", names[i]);
 }
 
+struct param_list param_list_of_pairs(const char *const *pairs)
+{
+    struct param_list list = {.names = pairs, .values = pairs ? pairs + 1 : NULL, .stride = 2};
+    while (pairs && pairs[2 * list.count])
+        if (!pairs[2 * list.count++ + 1])
+            break; /* its terminator: nothing after it is the caller's */
+    return list;
+}
+
 /* Pairs from the caller, checked and indexed by the row's parameter order. */
-static int take_given(const struct endpoint *endpoint, const char *const *params,
+static int take_given(const struct endpoint *endpoint, const struct param_list *params,
                       struct request *req, struct strbuf *msg)
 {
-    for (size_t i = 0; params && params[i]; i += 2) {
-        const char *name = params[i], *value = params[i + 1];
+    if (params->count && (!params->names || !params->values)) {
+        strbuf_adds(msg, "the names or the values array is NULL");
+        return GG_EINVAL;
+    }
+    for (size_t i = 0; i < params->count; i++) {
+        const char *name = params->names[i * params->stride];
+        const char *value = params->values[i * params->stride];
+        if (!name) {
+            strbuf_addf(msg, "parameter #%zu has no name (NULL)", i + 1);
+            return GG_EINVAL;
+        }
         /* A slip in the list can put a key where a name belongs: only names
          * from the table are ever quoted, a caller's by position. */
         int index = param_index(endpoint, name, strlen(name));
@@ -104,10 +122,10 @@ static int take_given(const struct endpoint *endpoint, const char *const *params
         if (index >= 0)
             snprintf(shown, sizeof shown, "'%s'", endpoint->params[index].name);
         else
-            snprintf(shown, sizeof shown, "#%zu", i / 2 + 1);
+            snprintf(shown, sizeof shown, "#%zu", i + 1);
         if (!value) {
-            strbuf_addf(msg, "parameter %s has no value: the list must be name, value, ..., NULL",
-                        shown);
+            strbuf_addf(msg, "parameter %s has no value (NULL)%s", shown,
+                        params->stride == 2 ? ": the list must be name, value, ..., NULL" : "");
             return GG_EINVAL;
         }
         /* A CR or LF has no business in any field of either service, and
@@ -327,7 +345,7 @@ static void add_form(const struct endpoint *endpoint, const bool *in_path,
 
 int request_build(struct request *req, const struct endpoint *endpoint,
                   const struct options *options, struct session_store *store,
-                  const char *const *params, struct strbuf *msg)
+                  const struct param_list *params, struct strbuf *msg)
 {
     bool in_path[ENDPOINT_MAX_PARAMS] = {0};
     int code = take_given(endpoint, params, req, msg);

@@ -28,11 +28,24 @@ struct request {
     size_t secret_count;
 };
 
+/* The caller's parameters: count pairs, the i-th name at names[i * stride]
+ * and its value at values[i * stride]. gg_call's NULL-terminated list is
+ * read in place with stride 2; gg_call_n's two arrays have stride 1. */
+struct param_list {
+    const char *const *names;
+    const char *const *values;
+    size_t count, stride;
+};
+
+/* The pairs of a NULL-terminated name, value, ..., NULL list (NULL: none). A
+ * name without a value counts, so that it is refused by name. */
+struct param_list param_list_of_pairs(const char *const *pairs);
+
 /* GG_OK, or a GG_E* code with the reason in msg (names, never values).
  * store may be NULL. */
 int request_build(struct request *req, const struct endpoint *endpoint,
                   const struct options *options, struct session_store *store,
-                  const char *const *params, struct strbuf *msg);
+                  const struct param_list *params, struct strbuf *msg);
 /* The value in force for the row's parameter of that name, or NULL. */
 const char *request_value(const struct request *req, const struct endpoint *endpoint,
                           const char *name);

@@ -52,7 +52,8 @@ static void in_process(void)
     double start = now_s();
     for (int i = 0; i < rounds; i++) {
         struct request req = {0};
-        request_build(&req, authenticate, &options, NULL, params, &ignored);
+        struct param_list given = param_list_of_pairs(params);
+        request_build(&req, authenticate, &options, NULL, &given, &ignored);
         request_release(&req);
     }
     double build = (now_s() - start) / rounds;

@@ -200,6 +200,56 @@ static void test_authenticate(void)
     gg_client_free(client);
 }
 
+/* Counted parameters: arrays of exactly count entries, no terminator (a
+ * read past either end is an error under valgrind and ASan). */
+static const char **exact(const char *first, const char *second)
+{
+    const char **array = malloc(2 * sizeof *array);
+    array[0] = first;
+    array[1] = second;
+    return array;
+}
+
+static void test_counted_parameters(void)
+{
+    gg_client *client = new_client();
+    gg_result *result = NULL;
+    const char **names = exact("user_id", "game_auth_token");
+    const char **values = exact(seed.user_id, seed.user_token);
+    CHECK_INT(gg_call_n(client, "kongregate.authenticate", names, values, 2, &result), GG_OK);
+    CHECK_STR(gg_result_get(result, "username"), seed.username);
+    gg_result_free(result);
+
+    /* count says how many are read: the token is not, so it is missing. */
+    CHECK_INT(gg_call_n(client, "kongregate.authenticate", names, values, 1, &result),
+              GG_EINVAL);
+    CHECK_CONTAINS(gg_result_message(result), "game_auth_token");
+    gg_result_free(result);
+
+    values[1] = NULL;
+    CHECK_INT(gg_call_n(client, "kongregate.authenticate", names, values, 2, &result),
+              GG_EINVAL);
+    CHECK_STR(gg_result_message(result),
+              "kongregate.authenticate: parameter 'game_auth_token' has no value (NULL)");
+    gg_result_free(result);
+    values[1] = seed.user_token;
+    names[0] = NULL;
+    CHECK_INT(gg_call_n(client, "kongregate.authenticate", names, values, 2, &result),
+              GG_EINVAL);
+    CHECK_STR(gg_result_message(result),
+              "kongregate.authenticate: parameter #1 has no name (NULL)");
+    gg_result_free(result);
+    CHECK_INT(gg_call_n(client, "kongregate.authenticate", NULL, values, 2, &result), GG_EINVAL);
+    CHECK_CONTAINS(gg_result_message(result), "array is NULL");
+    gg_result_free(result);
+    /* No parameters at all: arrays may then be NULL. */
+    CHECK_INT(gg_call_n(client, "kongregate.items", NULL, NULL, 0, &result), GG_OK);
+    gg_result_free(result);
+    free(names);
+    free(values);
+    gg_client_free(client);
+}
+
 static void test_authenticate_rejections(void)
 {
     gg_client *client = new_client();
@@ -749,6 +799,7 @@ int main(void)
     test_null_is_harmless();
     test_options();
     test_authenticate();
+    test_counted_parameters();
     test_authenticate_rejections();
     test_refused_before_sending();
     test_create_token();

@@ -96,6 +96,44 @@ static void test_refused_before_sending_completes_at_once(void)
     gg_client_free(client);
 }
 
+/* Counted parameters, from arrays freed (and scribbled over) as soon as the
+ * call has started: the call keeps copies. */
+static void test_counted_parameters_are_copied(void)
+{
+    gg_client *client = new_client();
+    char *id = strdup("765");
+    const char **names = malloc(sizeof *names), **values = malloc(sizeof *values);
+    names[0] = "user_id";
+    values[0] = id;
+    gg_pending *pending = NULL;
+    CHECK_INT(gg_call_start_n(client, "kongregate.user_info", names, values, 1, NULL, &pending),
+              GG_OK);
+    memset(id, 'x', strlen(id));
+    free(id);
+    free(names);
+    free(values);
+    gg_result *result = NULL;
+    CHECK(next_done(client) == pending);
+    CHECK_INT(gg_pending_finish(pending, &result), GG_OK);
+    CHECK_STR(gg_result_get(result, "username"), "KredBuyer");
+    gg_result_free(result);
+
+    const char *no_name[] = {NULL}, *value[] = {"765"};
+    CHECK_INT(gg_call_start_n(client, "kongregate.user_info", no_name, value, 1, NULL, &pending),
+              GG_OK);
+    CHECK(next_done(client) == pending);
+    CHECK_INT(gg_pending_finish(pending, &result), GG_EINVAL);
+    CHECK_STR(gg_result_message(result), "kongregate.user_info: parameter #1 has no name (NULL)");
+    gg_result_free(result);
+    CHECK_INT(gg_call_start_n(client, "kongregate.user_info", NULL, NULL, 1, NULL, &pending),
+              GG_OK);
+    CHECK(next_done(client) == pending);
+    CHECK_INT(gg_pending_finish(pending, &result), GG_EINVAL);
+    CHECK_CONTAINS(gg_result_message(result), "array is NULL");
+    gg_result_free(result);
+    gg_client_free(client);
+}
+
 static void test_retries_wait_on_timers(void)
 {
     gg_client *client = new_client();
@@ -171,6 +209,7 @@ int main(void)
     CHECK_INT(sandbox_control("/_sandbox/reset"), 0);
     test_many_in_flight_on_one_client();
     test_refused_before_sending_completes_at_once();
+    test_counted_parameters_are_copied();
     test_retries_wait_on_timers();
     test_cancel_a_write_in_flight();
     sandbox_release();

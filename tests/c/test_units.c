@@ -86,7 +86,8 @@ static int build_with(struct session_store *store, const char *endpoint,
     options_set(&options, OPT_KONGREGATE_API_KEY, "apikey", &ignored);
     strbuf_release(&ignored);
     *req = (struct request){0};
-    int code = request_build(req, endpoint_find(endpoint), &options, store, params, msg);
+    struct param_list given = param_list_of_pairs(params);
+    int code = request_build(req, endpoint_find(endpoint), &options, store, &given, msg);
     options_clear(&options);
     return code;
 }

@@ -60,7 +60,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 
     struct request req = {0};
     struct strbuf msg = {0};
-    request_build(&req, endpoint, &options, store, strings, &msg);
+    struct param_list given = param_list_of_pairs(strings);
+    request_build(&req, endpoint, &options, store, &given, &msg);
     char *clean = message_clean(msg.data ? msg.data : "", req.secrets, req.secret_count);
     free(clean);
     request_release(&req);
