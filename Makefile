@@ -43,7 +43,7 @@ C_TESTS := test_api test_dlopen test_units test_pool test_wipe test_async
 # ASan's shadow makes terabytes.
 ASAN_C_TESTS := $(filter-out test_wipe,$(C_TESTS))
 
-.PHONY: all deps lib python demo test test-exports test-install test-oom test-tsan test-fork test-c test-valgrind test-python \
+.PHONY: all deps lib python demo test test-exports test-abi abi-baseline test-install test-oom test-tsan test-fork test-c test-valgrind test-python \
         test-asan install uninstall clean \
         fuzz deps-fuzz bench deps-bench
 
@@ -159,6 +159,15 @@ PYTEST = $(PYTHON) -m pytest -q -p no:cacheprovider tests/python
 test-exports: $(B)/lib/$(SONAME)
 	tools/check-exports $<
 
+# The ABI against the release recorded in tests/abi/ (libabigail's abidiff).
+test-abi: $(B)/lib/$(SONAME)
+	tools/check-abi $<
+
+# Records the built library as the released ABI: run on purpose, at a release.
+abi-baseline: $(B)/lib/$(SONAME)
+	abidw --no-show-locs --no-corpus-path --no-comp-dir-path --headers-dir include \
+	  --out-file tests/abi/$(SONAME).abi $<
+
 test-c: $(C_TESTS:%=$(B)/tests/%)
 	@for t in $(C_TESTS); do \
 	  echo "== $$t"; GG_LIBRARY=$(B)/lib/$(SONAME) $(WITH_SANDBOX) $(B)/tests/$$t || exit 1; done
@@ -197,7 +206,7 @@ test-tsan: $(B)/tsan/tests/test_threads $(B)/tsan/tests/test_pool $(B)/tsan/test
 	TSAN_OPTIONS=halt_on_error=1:exitcode=66 $(WITH_SANDBOX) $(B)/tsan/tests/test_pool
 	TSAN_OPTIONS=halt_on_error=1:exitcode=66 $(WITH_SANDBOX) $(B)/tsan/tests/test_async
 
-test: test-exports test-install test-oom test-tsan test-fork test-c test-valgrind test-python test-asan
+test: test-exports test-abi test-install test-oom test-tsan test-fork test-c test-valgrind test-python test-asan
 
 # --- benchmarks: figures, not pass/fail ---------------------------------------
 
@@ -278,12 +287,12 @@ demo: $(B)/examples/login $(PY_EXT)
 # --- install ------------------------------------------------------------------
 
 # The .pc is written at install time, so it always names this PREFIX.
-install: lib
+install: lib $(B)/include/gamegate_ffi.h
 	install -d $(DESTDIR)$(LIBDIR)/pkgconfig $(DESTDIR)$(INCLUDEDIR)
 	install -m 755 $(B)/lib/libgamegate.so.$(VERSION) $(DESTDIR)$(LIBDIR)/
 	ln -sf libgamegate.so.$(VERSION) $(DESTDIR)$(LIBDIR)/$(SONAME)
 	ln -sf libgamegate.so.$(VERSION) $(DESTDIR)$(LIBDIR)/libgamegate.so
-	install -m 644 include/gamegate.h $(DESTDIR)$(INCLUDEDIR)/
+	install -m 644 include/gamegate.h $(B)/include/gamegate_ffi.h $(DESTDIR)$(INCLUDEDIR)/
 	sed -e 's|@PREFIX@|$(PREFIX)|' -e 's|@LIBDIR@|$(LIBDIR)|' \
 	    -e 's|@INCLUDEDIR@|$(INCLUDEDIR)|' -e 's|@VERSION@|$(VERSION)|' \
 	    lib/gamegate.pc.in > $(DESTDIR)$(LIBDIR)/pkgconfig/gamegate.pc
@@ -297,11 +306,12 @@ test-install: lib
 	  sh -c '$(CC) -o $(B)/staged/login examples/login.c $$(pkg-config --cflags --libs gamegate)'
 	readelf -d $(B)/staged/login | grep -q 'NEEDED.*\[$(SONAME)\]'
 	tools/check-exports $(B)/staged/usr/lib/$(SONAME)
+	test -f $(B)/staged/usr/include/gamegate_ffi.h
 
 uninstall:
 	rm -f $(DESTDIR)$(LIBDIR)/libgamegate.so.$(VERSION) $(DESTDIR)$(LIBDIR)/$(SONAME) \
 	      $(DESTDIR)$(LIBDIR)/libgamegate.so $(DESTDIR)$(INCLUDEDIR)/gamegate.h \
-	      $(DESTDIR)$(LIBDIR)/pkgconfig/gamegate.pc
+	      $(DESTDIR)$(INCLUDEDIR)/gamegate_ffi.h $(DESTDIR)$(LIBDIR)/pkgconfig/gamegate.pc
 
 clean:
 	rm -rf $(B) $(PY_EXT)
