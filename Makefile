@@ -43,7 +43,7 @@ C_TESTS := test_api test_dlopen test_units test_pool test_wipe test_async
 # ASan's shadow makes terabytes.
 ASAN_C_TESTS := $(filter-out test_wipe,$(C_TESTS))
 
-.PHONY: all deps lib python demo test test-exports test-abi abi-baseline test-install test-oom test-tsan test-fork test-c test-valgrind test-python \
+.PHONY: all deps lib python demo test test-exports test-abi abi-baseline test-ffi deps-ffi test-install test-oom test-tsan test-fork test-c test-valgrind test-python \
         test-asan install uninstall clean \
         fuzz deps-fuzz bench deps-bench
 
@@ -159,6 +159,25 @@ PYTEST = $(PYTHON) -m pytest -q -p no:cacheprovider tests/python
 test-exports: $(B)/lib/$(SONAME)
 	tools/check-exports $<
 
+# Other languages' FFIs on the header as it is: PHP's FFI::cdef, LuaJIT's
+# ffi.cdef and Node's koffi (the last two drive the sandbox through the thin
+# bindings in bindings/). Each runs when its runtime is here; `make deps-ffi`
+# (which .ci/run calls) installs them all.
+FFI_ENV = GAMEGATE_LIBRARY=$(abspath $(B)/lib/$(SONAME)) \
+          GAMEGATE_FFI_HEADER=$(abspath $(B)/include/gamegate_ffi.h)
+test-ffi: $(B)/lib/$(SONAME) $(B)/include/gamegate_ffi.h
+	@if command -v php >/dev/null; then php tests/ffi/header.php $(B)/include/gamegate_ffi.h \
+	  $(B)/lib/$(SONAME); else echo "test-ffi: no php here, PHP's FFI skipped"; fi
+	@if command -v luajit >/dev/null; then $(FFI_ENV) $(WITH_SANDBOX) \
+	  sh -c 'luajit bindings/lua/test.lua $$($(PYTHON) tools/sandbox-player)'; \
+	  else echo "test-ffi: no luajit here, LuaJIT skipped"; fi
+	@if command -v node >/dev/null && [ -d bindings/node/node_modules/koffi ]; then \
+	  $(FFI_ENV) $(WITH_SANDBOX) node bindings/node/test.js; \
+	  else echo "test-ffi: no node or koffi here, Node skipped"; fi
+
+deps-ffi:
+	@tools/ensure-deps ffi
+
 # The ABI against the release recorded in tests/abi/ (libabigail's abidiff).
 test-abi: $(B)/lib/$(SONAME)
 	tools/check-abi $<
@@ -206,7 +225,7 @@ test-tsan: $(B)/tsan/tests/test_threads $(B)/tsan/tests/test_pool $(B)/tsan/test
 	TSAN_OPTIONS=halt_on_error=1:exitcode=66 $(WITH_SANDBOX) $(B)/tsan/tests/test_pool
 	TSAN_OPTIONS=halt_on_error=1:exitcode=66 $(WITH_SANDBOX) $(B)/tsan/tests/test_async
 
-test: test-exports test-abi test-install test-oom test-tsan test-fork test-c test-valgrind test-python test-asan
+test: test-exports test-abi test-ffi test-install test-oom test-tsan test-fork test-c test-valgrind test-python test-asan
 
 # --- benchmarks: figures, not pass/fail ---------------------------------------
 

@@ -259,7 +259,7 @@ GG_EXTERN int gg_endpoint_retry_safe(size_t endpoint);
 GG_EXTERN int gg_endpoint_takes_counts(size_t endpoint);
 GG_EXTERN size_t gg_endpoint_param_count(size_t endpoint);
 GG_EXTERN const char *gg_endpoint_param_name(size_t endpoint, size_t param);
-GG_EXTERN unsigned gg_endpoint_param_flags(size_t endpoint, size_t param); /* GG_PARAM_* */
+GG_EXTERN unsigned int gg_endpoint_param_flags(size_t endpoint, size_t param); /* GG_PARAM_* */
 /* "daily|weekly|lifetime" when only those values are accepted, else NULL. */
 GG_EXTERN const char *gg_endpoint_param_choices(size_t endpoint, size_t param);
 

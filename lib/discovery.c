@@ -64,7 +64,7 @@ GG_EXTERN const char *gg_endpoint_param_name(size_t endpoint, size_t param)
     return spec ? spec->name : NULL;
 }
 
-GG_EXTERN unsigned gg_endpoint_param_flags(size_t endpoint, size_t param)
+GG_EXTERN unsigned int gg_endpoint_param_flags(size_t endpoint, size_t param)
 {
     const struct param_spec *spec = param_at(endpoint, param);
     if (!spec)
