@@ -43,7 +43,7 @@ C_TESTS := test_api test_dlopen test_units test_pool test_wipe test_async
 # ASan's shadow makes terabytes.
 ASAN_C_TESTS := $(filter-out test_wipe,$(C_TESTS))
 
-.PHONY: all deps lib python demo test test-exports test-abi abi-baseline test-ffi deps-ffi test-install test-oom test-tsan test-fork test-c test-valgrind test-python \
+.PHONY: all deps lib python wheel test-wheel demo test test-exports test-abi abi-baseline test-ffi deps-ffi test-install test-oom test-tsan test-fork test-c test-valgrind test-python \
         test-asan install uninstall clean \
         fuzz deps-fuzz bench deps-bench
 
@@ -102,6 +102,18 @@ $(PY_EXT): $(B)/python/_gamegate.c $(B)/lib/$(SONAME)
 	  -L$(B)/lib -lgamegate -Wl,-rpath,'$$ORIGIN'
 
 python: $(PY_EXT)
+
+# The wheel (python3-build, setuptools, wheel from Debian): the package, its
+# sandbox, the extension, and libgamegate.so.0 beside it.
+wheel: $(B)/lib/$(SONAME) $(B)/include/gamegate_ffi.h
+	rm -rf $(B)/dist bindings/python/build bindings/python/gamegate.egg-info
+	GAMEGATE_BUILD=$(abspath $(B)) $(PYTHON) -m build --wheel --no-isolation \
+	  --outdir $(B)/dist bindings/python >/dev/null
+	rm -rf bindings/python/build bindings/python/gamegate.egg-info
+	@ls $(B)/dist/*.whl
+
+test-wheel: wheel
+	tools/check-wheel $(PYTHON) $$(ls $(B)/dist/gamegate-*.whl)
 
 # --- C tests: through the ABI (linked and dlopen'ed) and of the internals -----
 
@@ -225,7 +237,7 @@ test-tsan: $(B)/tsan/tests/test_threads $(B)/tsan/tests/test_pool $(B)/tsan/test
 	TSAN_OPTIONS=halt_on_error=1:exitcode=66 $(WITH_SANDBOX) $(B)/tsan/tests/test_pool
 	TSAN_OPTIONS=halt_on_error=1:exitcode=66 $(WITH_SANDBOX) $(B)/tsan/tests/test_async
 
-test: test-exports test-abi test-ffi test-install test-oom test-tsan test-fork test-c test-valgrind test-python test-asan
+test: test-exports test-abi test-ffi test-wheel test-install test-oom test-tsan test-fork test-c test-valgrind test-python test-asan
 
 # --- benchmarks: figures, not pass/fail ---------------------------------------
 

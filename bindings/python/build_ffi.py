@@ -13,11 +13,13 @@ import sys
 from cffi import FFI
 
 
-def builder(ffi_header):
+def builder(ffi_header, **compile_and_link):
+    """An FFI ready to write the extension; compile_and_link (include_dirs,
+    libraries, ...) is what setup.py's build needs to compile it too."""
     ffibuilder = FFI()
     with open(ffi_header, encoding="utf-8") as f:
         ffibuilder.cdef(f.read())
-    ffibuilder.set_source("gamegate._gamegate", '#include "gamegate.h"')
+    ffibuilder.set_source("gamegate._gamegate", '#include "gamegate.h"', **compile_and_link)
     return ffibuilder
 
 

@@ -19,8 +19,10 @@ def _candidates():
     explicit = os.environ.get("GAMEGATE_LIBRARY")
     if explicit:
         return [explicit]
-    built = os.path.join(_HERE, "..", "..", "..", "build", "lib", "libgamegate.so.0")
-    return [os.path.normpath(built)]
+    top = os.path.normpath(os.path.join(_HERE, "..", "..", ".."))
+    if not os.path.exists(os.path.join(top, "include", "gamegate.h")):
+        return []  # installed, not in a checkout: the extension finds its own
+    return [os.path.join(top, "build", "lib", "libgamegate.so.0")]
 
 
 def _preload():
