@@ -1,0 +1,7 @@
+"""python -m gamegate: the command line (gamegate/cli.py)."""
+
+import sys
+
+from .cli import main
+
+sys.exit(main())
