@@ -8,11 +8,11 @@
 
 The C library is loaded when a name below is first used, not by `import
 gamegate`: the sandbox (`python -m gamegate.sandbox`) lives in this package
-but shares nothing with the library it checks, and runs without it.
+but shares nothing with the library it checks, and runs without it. Type
+checkers read the same names from __init__.pyi.
 """
 
 import importlib
-from typing import TYPE_CHECKING
 
 _HOMES = {
     "Client": "client", "Result": "client", "verify_callback": "client",
@@ -39,12 +39,3 @@ def __getattr__(name):
 def __dir__():
     return sorted(set(globals()) | set(_HOMES))
 
-
-if TYPE_CHECKING:
-    from ._info import strerror, version
-    from .aio import AsyncClient
-    from .client import Client, Result, reply_items, reply_order, verify_callback
-    from .endpoints import ENDPOINTS
-    from .errors import (AccessDenied, AuthenticationError, Cancelled, Error, HTTPError,
-                         InvalidArgument, NetworkError, NotFound, OutOfMemory,
-                         ProtocolError, ServiceError, SignatureError, Timeout, TLSError)

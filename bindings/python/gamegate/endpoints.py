@@ -1,6 +1,9 @@
 """The endpoint table, read from the C library, and the methods built from it:
 a new row in lib/endpoints.c appears here with no Python change."""
 
+import inspect
+import keyword
+
 from ._native import lib, text
 
 FLAG_NAMES = [
@@ -25,6 +28,19 @@ class Param:
     @property
     def secret(self):
         return bool(self.flags & lib.GG_PARAM_SECRET)
+
+    @property
+    def python_name(self):
+        """The keyword a Python call uses: a Python keyword gains an underscore."""
+        return self.name + "_" if keyword.iskeyword(self.name) else self.name
+
+    @property
+    def must_be_given(self):
+        """Required, and nothing fills it in: not a key from the options, a
+        token from the session store, or one of a one-of group."""
+        filled_in = (lib.GG_PARAM_FROM_OPTION | lib.GG_PARAM_FROM_SESSION |
+                     lib.GG_PARAM_ONE_OF)
+        return self.required and not self.flags & filled_in
 
     def describe(self):
         notes = [label for bit, label in FLAG_NAMES if self.flags & bit]
@@ -84,12 +100,26 @@ class Service:
         return "<gamegate service %s>" % self._name
 
 
+def _signature(endpoint):
+    """The method's real signature: keywords only, required ones first and
+    without a default."""
+    params = sorted(endpoint.params, key=lambda p: not p.must_be_given)
+    parts = [inspect.Parameter("self", inspect.Parameter.POSITIONAL_OR_KEYWORD)]
+    parts += [inspect.Parameter(p.python_name, inspect.Parameter.KEYWORD_ONLY,
+                                default=inspect.Parameter.empty if p.must_be_given else None)
+              for p in params]
+    if endpoint.takes_counts:
+        parts.append(inspect.Parameter("counts", inspect.Parameter.VAR_KEYWORD))
+    return inspect.Signature(parts)
+
+
 def _make_method(endpoint):
     def call(self, **params):
         return self._client.call(endpoint.name, **params)
     call.__name__ = endpoint.method_name
     call.__qualname__ = "%s.%s" % (endpoint.service, endpoint.method_name)
     call.__doc__ = endpoint.docstring()
+    call.__signature__ = _signature(endpoint)
     return call
 
 
