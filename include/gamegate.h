@@ -197,6 +197,45 @@ GG_EXTERN int gg_pending_finish(gg_pending *pending, gg_result **out);
  */
 GG_EXTERN int gg_pending_cancel(gg_pending *pending);
 
+/*
+ * Observing calls one attempt at a time, for metrics and tracing. fn is
+ * called twice per attempt, on the thread that runs it (a blocking caller's
+ * or the client's I/O thread), from several threads at once if calls run at
+ * once: with gg_attempt_phase GG_ATTEMPT_STARTING before the request is sent,
+ * when gg_attempt_add_header may add a header to it (a trace context, e.g.
+ * traceparent), and GG_ATTEMPT_ENDED after it, when the rest can be read.
+ * The attempt and its strings live for the callback. Nothing an attempt
+ * reports holds a key, a token or a parameter's value. Once
+ * gg_client_set_observer returns, the previous fn is never called again;
+ * NULL removes it.
+ */
+enum gg_attempt_phase { GG_ATTEMPT_STARTING = 0, GG_ATTEMPT_ENDED = 1 };
+typedef struct gg_attempt gg_attempt;
+typedef void (*gg_observe_fn)(void *userdata, gg_attempt *attempt);
+GG_EXTERN int gg_client_set_observer(gg_client *client, gg_observe_fn fn, void *userdata);
+GG_EXTERN int gg_attempt_phase(const gg_attempt *attempt);
+GG_EXTERN const char *gg_attempt_endpoint(const gg_attempt *attempt); /* "kongregate.items" */
+GG_EXTERN const char *gg_attempt_method(const gg_attempt *attempt);   /* "GET" or "POST" */
+GG_EXTERN const char *gg_attempt_path(const gg_attempt *attempt);     /* with {param} segments */
+GG_EXTERN int gg_attempt_number(const gg_attempt *attempt);           /* 1 for the first */
+/* Once ended: the HTTP status (0: no response), the time from start to end,
+ * the response body's bytes, the attempt's code, the outcome the call would
+ * have if it ended here, and 1 if another attempt follows. */
+GG_EXTERN int gg_attempt_http_status(const gg_attempt *attempt);
+GG_EXTERN long long gg_attempt_elapsed_us(const gg_attempt *attempt);
+GG_EXTERN long long gg_attempt_bytes(const gg_attempt *attempt);
+GG_EXTERN int gg_attempt_code(const gg_attempt *attempt);
+GG_EXTERN int gg_attempt_outcome(const gg_attempt *attempt);
+GG_EXTERN int gg_attempt_retrying(const gg_attempt *attempt);
+/*
+ * While starting: adds "name: value" to this attempt's request. GG_EINVAL
+ * for a name that is not an HTTP token or is one gamegate or libcurl manages
+ * (Host, Content-Length, Content-Type, Connection, User-Agent, ...), a value
+ * with CR or LF, a line over 1 KiB, more than 8 headers, or after the start;
+ * GG_ENOMEM when it could not be added.
+ */
+GG_EXTERN int gg_attempt_add_header(gg_attempt *attempt, const char *name, const char *value);
+
 /* The code gg_call returned for this result. */
 GG_EXTERN int gg_result_code(const gg_result *result);
 

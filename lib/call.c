@@ -8,6 +8,7 @@
 #include "gamegate.h"
 #include "json_safe.h"
 #include "message.h"
+#include "observe.h"
 #include "request.h"
 #include "response.h"
 #include "result.h"
@@ -234,6 +235,11 @@ int call_attempt_begin(struct call *call)
     call->facts = (struct exchange_facts){.retry_after_s = -1};
     call->code = transport_begin(&call->transfer, &call->client->engine, options,
                                  call->config->generation, &request, &call->body, msg);
+    if (call->code == GG_OK && observing(call->client)) {
+        struct gg_attempt starting = {.phase = GG_ATTEMPT_STARTING, .endpoint = endpoint,
+                                      .number = call->attempt, .transfer = &call->transfer};
+        observe(call->client, &starting);
+    }
     return call->code;
 }
 
@@ -252,14 +258,28 @@ long long call_attempt_end(struct call *call, CURLcode rc)
                "%s: attempt %d: %s %s -> HTTP %ld, %zu bytes, %lld ms", endpoint->name,
                call->attempt, endpoint->method, endpoint->path, call->facts.http_status,
                call->body.len, call->facts.elapsed_ms);
-    if (code == GG_OK || call->attempt >= call->attempts_allowed ||
-        !worth_retrying(code, &call->facts))
-        return -1;
-    long long wait = next_wait_ms(&config->options, call->attempt, &call->facts,
-                                  call->deadline_ms, msg);
+    long long wait = -1;
+    if (code != GG_OK && call->attempt < call->attempts_allowed &&
+        worth_retrying(code, &call->facts))
+        wait = next_wait_ms(&config->options, call->attempt, &call->facts, call->deadline_ms,
+                            msg);
     if (wait >= 0)
         client_log(call->client, config, GG_LOG_WARNING, call->secrets, call->secret_count,
                    "%s; retrying in %lld ms", text_of(msg), wait);
+    if (observing(call->client)) {
+        struct gg_attempt ended = {
+            .phase = GG_ATTEMPT_ENDED,
+            .endpoint = endpoint,
+            .number = call->attempt,
+            .http_status = (int)call->facts.http_status,
+            .code = code,
+            .outcome = outcome_of(endpoint, code, &call->facts),
+            .retrying = wait >= 0,
+            .elapsed_us = call->facts.elapsed_us,
+            .bytes = (long long)call->body.len,
+        };
+        observe(call->client, &ended);
+    }
     return wait;
 }
 

@@ -17,12 +17,16 @@ struct gg_client {
     pthread_mutex_t lock;     /* guards config; held only to take or swap it */
     pthread_mutex_t set_lock; /* one change of configuration at a time */
     struct config *config;
-    /* Held for reading while a line is delivered, so that once
-     * gg_client_set_log returns the previous fn is never called again. */
+    /* Held for reading while a log line or an attempt event is delivered,
+     * so that once gg_client_set_log or gg_client_set_observer returns, the
+     * previous fn is never called again. */
     pthread_rwlock_t log_lock;
     gg_log_fn log_fn;
     void *log_userdata;
     atomic_bool logging; /* log_fn is set: lines are worth formatting */
+    gg_observe_fn observe_fn;
+    void *observe_userdata;
+    atomic_bool observing; /* observe_fn is set: events are worth making */
     struct engine engine;
     unsigned long long serial; /* names the client in per-thread messages */
     /* Asynchronous calls that completed, for gg_client_next_done (pending.c) */

@@ -252,9 +252,23 @@ static int code_for_curl_error(CURLcode rc)
 
 /* The request may hold keys, and the rest points into the attempt: the
  * pooled handle keeps none of it. */
+int transport_add_header(struct transport_attempt *attempt, const char *line)
+{
+    struct curl_slist *grown = curl_slist_append(attempt->headers, line);
+    if (!grown)
+        return GG_ENOMEM;
+    attempt->headers = grown;
+    return curl_easy_setopt(attempt->job.handle->easy, CURLOPT_HTTPHEADER, grown) == CURLE_OK
+               ? GG_OK
+               : GG_ENOMEM;
+}
+
 static void release_handle(struct transport_attempt *attempt, struct engine *engine)
 {
     CURL *curl = attempt->job.handle->easy;
+    curl_easy_setopt(curl, CURLOPT_HTTPHEADER, NULL);
+    curl_slist_free_all(attempt->headers);
+    attempt->headers = NULL;
     curl_easy_setopt(curl, CURLOPT_URL, NULL);
     curl_easy_setopt(curl, CURLOPT_POSTFIELDS, NULL);
     curl_easy_setopt(curl, CURLOPT_ERRORBUFFER, NULL);
@@ -357,6 +371,7 @@ int transport_end(struct transport_attempt *attempt, struct engine *engine, CURL
     /* The request line went out (a proxy's CONNECT does not count), or a
      * send failed part-way and the peer may have read enough. */
     facts->request_sent = attempt->request_line_sent || rc == CURLE_SEND_ERROR;
+    facts->elapsed_us = elapsed_us;
     facts->elapsed_ms = elapsed_us / 1000;
     release_handle(attempt, engine);
 

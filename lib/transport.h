@@ -27,6 +27,7 @@ struct exchange_facts {
     bool request_sent;       /* some bytes of the request may have reached the peer */
     long long retry_after_s; /* the Retry-After header, -1 if none */
     long long elapsed_ms;
+    long long elapsed_us;
 };
 
 /* One attempt under way: the engine's job, and what libcurl's callbacks
@@ -46,11 +47,16 @@ struct transport_attempt {
     bool target_differs;
     unsigned long failures_before; /* the allocator's, when the attempt began */
     const char *url;
+    struct curl_slist *headers; /* added by an observer (gg_attempt_add_header) */
     char curl_error[CURL_ERROR_SIZE];
 };
 
 /* Once per process; GG_OK or GG_ENOMEM. */
 int transport_global_init(void);
+
+/* Adds a "Name: value" line to the request of an attempt that has begun and
+ * not yet run: GG_OK or GG_ENOMEM. */
+int transport_add_header(struct transport_attempt *attempt, const char *line);
 
 /* Whether libcurl takes the option's value in force: GG_OK, or GG_EINVAL /
  * GG_ENOMEM and why. Checked on a scratch handle when the option is set, so

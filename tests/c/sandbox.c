@@ -69,8 +69,13 @@ static size_t collect(char *data, size_t size, size_t count, void *userdata)
 
 json_t *sandbox_stats(void)
 {
+    return sandbox_get("/_sandbox/stats");
+}
+
+json_t *sandbox_get(const char *path)
+{
     char url[1024], text[4096] = "";
-    snprintf(url, sizeof url, "%s/_sandbox/stats", sandbox_url());
+    snprintf(url, sizeof url, "%s%s", sandbox_url(), path);
     CURL *curl = curl_easy_init();
     if (!curl)
         return NULL;

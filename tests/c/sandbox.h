@@ -12,6 +12,8 @@ json_t *sandbox_seed(void);
 int sandbox_control(const char *path_and_query);
 /* GET /_sandbox/stats, parsed (connections, requests); NULL on failure. */
 json_t *sandbox_stats(void);
+/* The JSON a GET of path answers (a /_sandbox/ control), NULL on failure. */
+json_t *sandbox_get(const char *path);
 /* One figure of GET /_sandbox/stats ("connections", "requests", "held"),
  * -1 on failure. The asking request's own connection is counted. */
 long sandbox_stat(const char *name);

@@ -8,6 +8,8 @@ body; routes of both back ends; JSONP; and controls for tests and users:
                             requests held at the barrier now
   POST /_sandbox/purchase  (api_key, buyer_id, callback_url[, recipient_id, order_info,
                             forge=1]) play Kongregate's side of a purchase toward a game
+  GET  /_sandbox/last_request  the method, path (no query) and headers of the latest
+                            service request (to check what a client added, e.g. traceparent)
 """
 
 import json
@@ -169,6 +171,9 @@ class Handler(BaseHTTPRequestHandler):
                                         "error_description": "sandbox barrier timed out"})
             with self.server.stats_lock:
                 self.server.requests += 1
+                self.server.last_request = {
+                    "method": self.command, "path": raw_path,
+                    "headers": {k.lower(): v for k, v in self.headers.items()}}
             request = Request(self.command, raw_path, params, self.client_address[0])
             status, body = handler(self.server.state, request, **captured)
             if fault:
@@ -195,6 +200,9 @@ class Handler(BaseHTTPRequestHandler):
                 return self.reply(200, {"success": True, "connections": self.server.connections,
                                         "requests": self.server.requests,
                                         "held": self.server.barrier.held})
+        if path == "/_sandbox/last_request":
+            with self.server.stats_lock:
+                return self.reply(200, dict(self.server.last_request, success=True))
         if path == "/_sandbox/purchase":
             status, body = portal.purchase(self.server.state, params)
             return self.reply(status, body)
@@ -217,6 +225,7 @@ class SandboxServer(ThreadingHTTPServer):
         self.faults = Faults()
         self.stats_lock = threading.Lock()
         self.connections = self.requests = 0
+        self.last_request = {"method": None, "path": None, "headers": {}}
         self.verbose = verbose
         self.scheme = "http"
         if tls_context:
