@@ -336,6 +336,7 @@ class Client:
         for service, cls in SERVICES.items():
             setattr(self, service, cls(self, service))
         self._log_callback = None
+        self._observers = None
         if log is not None:
             self._set_log(log)
 
@@ -355,6 +356,21 @@ class Client:
             lib.gg_client_set_log(ptr, on_line, ffi.NULL)
         finally:
             self._leave()
+
+    def observe(self, on_start=None, on_end=None):
+        """Adds an observer of every attempt (see gamegate.observe): on_start
+        may return headers to send with the attempt (a trace context),
+        on_end receives what it saw. Returns a function that removes it."""
+        if self._observers is None:
+            from .observe import Observers
+            observers = Observers()
+            ptr = self._enter()
+            try:
+                lib.gg_client_set_observer(ptr, observers.callback, ffi.NULL)
+            finally:
+                self._leave()
+            self._observers = observers
+        return self._observers.add(on_start, on_end)
 
     def set(self, option, value):
         """Sets an option by name (None restores its default). Calls already in

@@ -4,6 +4,8 @@ import logging
 from types import TracebackType
 from typing import Any, Callable, Dict, Iterator, List, Literal, Mapping, Optional, Type, Union
 
+from .observe import Attempt
+
 Value = Union[str, int, bool]
 Count = Union[int, str]  # a whole number, or its digits
 Options = Mapping[str, Any]
@@ -83,6 +85,8 @@ class Client:
                  log: Union[logging.Logger, Callable[[int, str], Any], None] = None,
                  **kwargs: Any) -> None: ...
     def set(self, option: str, value: Optional[Value]) -> None: ...
+    def observe(self, on_start: Optional[Callable[[Attempt], Optional[Mapping[str, str]]]] = None,
+                on_end: Optional[Callable[[Attempt], Any]] = None) -> Callable[[], None]: ...
     def call(self, endpoint: str, **params: Any) -> Result: ...
     def session(self, service: str, who: Value,
                 site: Optional[Value] = None) -> Optional[Dict[str, Any]]: ...

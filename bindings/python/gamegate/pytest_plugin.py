@@ -71,6 +71,12 @@ class Sandbox:
         with urllib.request.urlopen(self.url + "/_sandbox/stats", timeout=30) as response:
             return json.loads(response.read())
 
+    def last_request(self):
+        """The method, path (no query) and headers (names in lower case) of the
+        latest request to either service."""
+        with urllib.request.urlopen(self.url + "/_sandbox/last_request", timeout=30) as response:
+            return json.loads(response.read())
+
     def wait_until_held(self, count, tries=6000):
         for _ in range(tries):
             if self.stats()["held"] >= count:
