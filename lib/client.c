@@ -99,7 +99,10 @@ GG_EXTERN void gg_client_free(gg_client *client)
         return;
     fork_watch_remove(&client->fork);
     engine_cleanup(&client->engine);
-    pending_free_completed(client);
+    if (client->free_completed)
+        client->free_completed(client);
+    if (client->done_fd >= 0)
+        close(client->done_fd);
     pthread_mutex_destroy(&client->done_lock);
     config_release(client->config);
     last_error_set(client->serial, GG_OK, NULL);

@@ -33,6 +33,9 @@ struct gg_client {
     pthread_mutex_t done_lock;
     struct call *done_head, *done_tail;
     int done_fd; /* an eventfd, readable while some wait; -1 until needed */
+    /* Frees the completed calls nobody took: set by pending.c when it
+     * queues one, so that the client, below it, needs no name of it. */
+    void (*free_completed)(struct gg_client *client);
     struct fork_watch fork;
 };
 
@@ -50,9 +53,6 @@ struct config *client_publish(struct gg_client *client, struct config *config);
 void client_log(struct gg_client *client, const struct config *config, int level,
                 const char *const *secrets, size_t secret_count, const char *fmt, ...)
     __attribute__((format(printf, 6, 7)));
-
-/* Frees the completed calls nobody took, and the fd (pending.c). */
-void pending_free_completed(struct gg_client *client);
 
 /* Stores the outcome of this thread's latest call for gg_client_errmsg. */
 void client_set_error(const struct gg_client *client, int code, const char *message);

@@ -34,12 +34,15 @@ static int queue_fd(struct gg_client *client)
 
 /* Ends a call: its result settled, it joins the queue, the fd turns
  * readable. Called without done_lock. */
+static void free_completed(struct gg_client *client);
+
 static void complete(struct call *call)
 {
     struct gg_client *client = call->client;
     call_conclude(call, false);
     call_release(call);
     pthread_mutex_lock(&client->done_lock);
+    client->free_completed = free_completed;
     call->state = CALL_DONE;
     call->next_done = NULL;
     /* Only the first of a batch signals: the reader takes all that wait. */
@@ -286,14 +289,12 @@ GG_EXTERN int gg_pending_finish(gg_pending *pending, gg_result **out)
     return code;
 }
 
-void pending_free_completed(struct gg_client *client)
+/* What gg_client_free calls for the completed calls nobody took. */
+static void free_completed(struct gg_client *client)
 {
     for (struct call *call = client->done_head, *next; call; call = next) {
         next = call->next_done;
         gg_pending_finish((struct gg_pending *)call, NULL);
     }
     client->done_head = client->done_tail = NULL;
-    if (client->done_fd >= 0)
-        close(client->done_fd);
-    client->done_fd = -1;
 }
