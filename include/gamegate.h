@@ -96,7 +96,9 @@ enum gg_log_level {
     GG_LOG_DEBUG = 4    /* each attempt: method, path (never the query), status, bytes */
 };
 
-/* Receives log lines, already cleaned of secrets; message lives for the call. */
+/* Receives log lines, already cleaned of secrets; message lives for the call.
+ * It must not call functions of the client that logs (it may run under the
+ * client's locks). */
 typedef void (*gg_log_fn)(void *userdata, int level, const char *message);
 
 typedef struct gg_client gg_client;
@@ -207,7 +209,9 @@ GG_EXTERN int gg_pending_cancel(gg_pending *pending);
  * The attempt and its strings live for the callback. Nothing an attempt
  * reports holds a key, a token or a parameter's value. Once
  * gg_client_set_observer returns, the previous fn is never called again;
- * NULL removes it.
+ * NULL removes it. As in libcurl's callbacks, fn must not call functions of
+ * its own client (other than the gg_attempt_* ones on attempt): it may run
+ * under the client's locks.
  */
 enum gg_attempt_phase { GG_ATTEMPT_STARTING = 0, GG_ATTEMPT_ENDED = 1 };
 typedef struct gg_attempt gg_attempt;
@@ -230,9 +234,10 @@ GG_EXTERN int gg_attempt_retrying(const gg_attempt *attempt);
 /*
  * While starting: adds "name: value" to this attempt's request. GG_EINVAL
  * for a name that is not an HTTP token or is one gamegate or libcurl manages
- * (Host, Content-Length, Content-Type, Connection, User-Agent, ...), a value
- * with CR or LF, a line over 1 KiB, more than 8 headers, or after the start;
- * GG_ENOMEM when it could not be added.
+ * (Host, Accept, Content-Length, Content-Type, Connection, User-Agent, ...),
+ * a value that is empty, starts or ends with a space, or holds a control
+ * character (CR and LF among them), a line over 1 KiB, more than 8 headers,
+ * or after the start; GG_ENOMEM when it could not be added.
  */
 GG_EXTERN int gg_attempt_add_header(gg_attempt *attempt, const char *name, const char *value);
 

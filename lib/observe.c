@@ -106,8 +106,8 @@ static bool reserved(const char *name)
 {
     static const char *const names[] = {
         "host", "content-length", "content-type", "content-encoding", "transfer-encoding",
-        "connection", "keep-alive", "expect", "te", "trailer", "upgrade", "accept-encoding",
-        "user-agent", "proxy-authorization", "proxy-connection",
+        "connection", "keep-alive", "expect", "te", "trailer", "upgrade", "accept",
+        "accept-encoding", "user-agent", "proxy-authorization", "proxy-connection",
     };
     for (size_t i = 0; i < sizeof names / sizeof names[0]; i++)
         if (strcasecmp(name, names[i]) == 0)
@@ -115,10 +115,25 @@ static bool reserved(const char *name)
     return false;
 }
 
+/* A field value that libcurl sends as given: visible characters, with
+ * spaces or tabs only between them (libcurl would send nothing for an empty
+ * one, and would take an empty value as "remove this header"). */
+static bool is_field_value(const char *value)
+{
+    size_t len = strlen(value);
+    if (!len || value[0] == ' ' || value[0] == '\t' || value[len - 1] == ' ' ||
+        value[len - 1] == '\t')
+        return false;
+    for (const unsigned char *at = (const unsigned char *)value; *at; at++)
+        if ((*at < 0x20 && *at != '\t') || *at == 0x7f)
+            return false;
+    return true;
+}
+
 GG_EXTERN int gg_attempt_add_header(gg_attempt *attempt, const char *name, const char *value)
 {
     if (!attempt || !name || !value || attempt->phase != GG_ATTEMPT_STARTING ||
-        !is_token(name) || reserved(name) || strpbrk(value, "\r\n") ||
+        !is_token(name) || reserved(name) || !is_field_value(value) ||
         attempt->headers_added >= OBSERVE_MAX_HEADERS)
         return GG_EINVAL;
     char line[OBSERVE_MAX_HEADER_BYTES + 1];

@@ -6,6 +6,7 @@
 #include "call.h"
 #include "client.h"
 #include "gamegate.h"
+#include "request.h"
 #include "result.h"
 #include "wiping_alloc.h"
 
@@ -122,13 +123,19 @@ static void on_transfer_done(struct engine_job *job)
 static bool copy_params(const struct param_list *given, struct call *call,
                         struct param_list *copy)
 {
-    size_t count = given->names && given->values ? given->count : 0;
-    size_t bytes = 2 * count * sizeof(char *);
-    for (size_t i = 0; i < count; i++) {
-        const char *name = given->names[i * given->stride];
-        const char *value = given->values[i * given->stride];
+    /* Read as far as request_build would: to the first NULL, which it
+     * refuses, and not at all past the most parameters it takes. */
+    bool readable = given->names && given->values && given->count <= REQUEST_MAX_PARAMS;
+    size_t count = 0, bytes = 0;
+    while (readable && count < given->count) {
+        const char *name = given->names[count * given->stride];
+        const char *value = given->values[count * given->stride];
         bytes += (name ? strlen(name) + 1 : 0) + (value ? strlen(value) + 1 : 0);
+        count++;
+        if (!name || !value)
+            break;
     }
+    bytes += 2 * count * sizeof(char *);
     char **pairs = calloc(1, bytes ? bytes : 1);
     if (!pairs)
         return false;
@@ -144,12 +151,12 @@ static bool copy_params(const struct param_list *given, struct call *call,
     }
     call->params_copy = (char *)pairs;
     call->params_copy_bytes = bytes;
-    /* Arrays that were NULL stay so, and are refused as such. */
+    /* What was not read is refused as it was given: too many, or NULL arrays. */
     *copy = (struct param_list){.names = (const char *const *)pairs,
                                 .values = (const char *const *)pairs + 1,
-                                .count = given->count,
+                                .count = readable ? count : given->count,
                                 .stride = 2};
-    if (given->count && !count)
+    if (!readable && given->count <= REQUEST_MAX_PARAMS)
         copy->names = copy->values = NULL;
     return true;
 }

@@ -104,6 +104,10 @@ struct param_list param_list_of_pairs(const char *const *pairs)
 static int take_given(const struct endpoint *endpoint, const struct param_list *params,
                       struct request *req, struct strbuf *msg)
 {
+    if (params->count > REQUEST_MAX_PARAMS) {
+        strbuf_addf(msg, "more than %d parameters", REQUEST_MAX_PARAMS);
+        return GG_EINVAL;
+    }
     if (params->count && (!params->names || !params->values)) {
         strbuf_adds(msg, "the names or the values array is NULL");
         return GG_EINVAL;

@@ -10,6 +10,8 @@
 
 /* No field of either service comes near this; a larger value is a mistake. */
 #define REQUEST_MAX_VALUE_BYTES 65536
+/* More parameters than any call takes, with every statistic a game has. */
+#define REQUEST_MAX_PARAMS 1024
 /* At most this many extra name=count pairs (statistics) in one call. */
 #define REQUEST_MAX_EXTRAS 64
 

@@ -242,6 +242,12 @@ static void test_counted_parameters(void)
     CHECK_INT(gg_call_n(client, "kongregate.authenticate", NULL, values, 2, &result), GG_EINVAL);
     CHECK_CONTAINS(gg_result_message(result), "array is NULL");
     gg_result_free(result);
+    /* A count beyond what any call takes is refused before anything is read
+     * (the arrays hold 2 entries: valgrind and ASan see any read past them). */
+    CHECK_INT(gg_call_n(client, "kongregate.authenticate", names, values, 1025, &result),
+              GG_EINVAL);
+    CHECK_CONTAINS(gg_result_message(result), "more than 1024 parameters");
+    gg_result_free(result);
     /* No parameters at all: arrays may then be NULL. */
     CHECK_INT(gg_call_n(client, "kongregate.items", NULL, NULL, 0, &result), GG_OK);
     gg_result_free(result);
@@ -258,7 +264,7 @@ static struct {
     long long bytes[MAX_EVENTS], elapsed_us[MAX_EVENTS];
     char endpoint[MAX_EVENTS][64], path[MAX_EVENTS][64];
     int count;
-    int header_codes[8]; /* what gg_attempt_add_header answered, first attempt */
+    int header_codes[10]; /* what gg_attempt_add_header answered, first attempt */
 } seen;
 
 static void record(void *userdata, gg_attempt *attempt)
@@ -285,6 +291,10 @@ static void record(void *userdata, gg_attempt *attempt)
         seen.header_codes[2] = gg_attempt_add_header(attempt, "X-Note", "a\r\nX-Injected: 1");
         seen.header_codes[3] = gg_attempt_add_header(attempt, "bad name", "x");
         seen.header_codes[4] = gg_attempt_add_header(attempt, "content-length", "0");
+        seen.header_codes[6] = gg_attempt_add_header(attempt, "Accept", "");
+        seen.header_codes[7] = gg_attempt_add_header(attempt, "X-Empty", "");
+        seen.header_codes[8] = gg_attempt_add_header(attempt, "X-Control", "a\x01b");
+        seen.header_codes[9] = gg_attempt_add_header(attempt, "X-Padded", " a");
     } else if (seen.phase[i] == GG_ATTEMPT_ENDED) {
         seen.header_codes[5] = gg_attempt_add_header(attempt, "X-Late", "1");
     }
@@ -311,13 +321,15 @@ static void test_observer(void)
     CHECK(seen.elapsed_us[1] > 0);
     /* The trace header went out; the others were refused and did not. */
     CHECK_INT(seen.header_codes[0], GG_OK);
-    for (int i = 1; i <= 5; i++)
+    for (int i = 1; i <= 9; i++)
         CHECK_INT(seen.header_codes[i], GG_EINVAL);
     json_t *last = sandbox_get("/_sandbox/last_request");
     json_t *headers = json_object_get(last, "headers");
     CHECK_STR(json_string_value(json_object_get(headers, "traceparent")),
               "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01");
     CHECK(json_object_get(headers, "x-injected") == NULL);
+    CHECK(json_object_get(headers, "x-control") == NULL);
+    CHECK_STR(json_string_value(json_object_get(headers, "accept")), "*/*"); /* libcurl's, kept */
     CHECK_STR(json_string_value(json_object_get(headers, "host")) ? "set" : "unset", "set");
     CHECK(strstr(json_string_value(json_object_get(headers, "host")), "elsewhere") == NULL);
     json_decref(last);

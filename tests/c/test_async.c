@@ -132,6 +132,20 @@ static void test_counted_parameters_are_copied(void)
     CHECK_INT(gg_pending_finish(pending, &result), GG_EINVAL);
     CHECK_STR(gg_result_message(result), "kongregate.user_info: parameter #1 has no name (NULL)");
     gg_result_free(result);
+    /* Read no further than a call would: to the first NULL, and not at all
+     * beyond the most parameters a call takes. */
+    const char *two_names[] = {"user_id", NULL}, *two_values[] = {"765", NULL};
+    size_t counts[] = {3, (size_t)-1};
+    const char *why[] = {"parameter #2 has no name", "more than 1024 parameters"};
+    for (int i = 0; i < 2; i++) {
+        CHECK_INT(gg_call_start_n(client, "kongregate.user_info", two_names, two_values,
+                                  counts[i], NULL, &pending),
+                  GG_OK);
+        CHECK(next_done(client) == pending);
+        CHECK_INT(gg_pending_finish(pending, &result), GG_EINVAL);
+        CHECK_CONTAINS(gg_result_message(result), why[i]);
+        gg_result_free(result);
+    }
     CHECK_INT(gg_call_start_n(client, "kongregate.user_info", NULL, NULL, 1, NULL, &pending),
               GG_OK);
     CHECK(next_done(client) == pending);
