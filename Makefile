@@ -191,13 +191,15 @@ deps-ffi:
 	@tools/ensure-deps ffi
 
 # The ABI against the release recorded in tests/abi/ (libabigail's abidiff).
-test-abi: $(B)/lib/$(SONAME)
-	tools/check-abi $<
+test-abi: $(B)/lib/$(SONAME) $(B)/include/gamegate_ffi.h
+	tools/check-abi $^
 
-# Records the built library as the released ABI: run on purpose, at a release.
-abi-baseline: $(B)/lib/$(SONAME)
+# Records the built library and its constants as the released ABI: run on
+# purpose, at a release.
+abi-baseline: $(B)/lib/$(SONAME) $(B)/include/gamegate_ffi.h
 	abidw --no-show-locs --no-corpus-path --no-comp-dir-path --headers-dir include \
 	  --out-file tests/abi/$(SONAME).abi $<
+	grep -oE 'GG_[A-Z0-9_]+ = -?[0-9]+' $(B)/include/gamegate_ffi.h > tests/abi/constants.txt
 
 test-c: $(C_TESTS:%=$(B)/tests/%)
 	@for t in $(C_TESTS); do \
