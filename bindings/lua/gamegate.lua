@@ -9,10 +9,18 @@
 local ffi = require("ffi")
 
 local M = {}
+-- ffi.cdef is process-wide: the header is declared once, and a second
+-- load() gets the same bindings.
+local loaded
 
 function M.load(library, header)
   library = library or os.getenv("GAMEGATE_LIBRARY") or "libgamegate.so.0"
   header = header or os.getenv("GAMEGATE_FFI_HEADER") or "/usr/local/include/gamegate_ffi.h"
+  if loaded then
+    assert(loaded.library == library and loaded.header == header,
+           "gamegate: already loaded from " .. loaded.library)
+    return loaded.gg
+  end
   local file = assert(io.open(header, "r"))
   ffi.cdef(file:read("*a"))
   file:close()
@@ -42,7 +50,14 @@ function M.load(library, header)
     local code = C.gg_client_new(out)
     if code ~= C.GG_OK then fail(code, text(C.gg_strerror(code))) end
     local client = setmetatable({handle = ffi.gc(out[0], C.gg_client_free)}, Client)
-    for option, value in pairs(settings or {}) do client:set(option, value) end
+    for option, value in pairs(settings or {}) do
+      local ok, err = pcall(client.set, client, option, value)
+      if not ok then
+        -- Freed now, keys already set wiped, rather than at some collection.
+        C.gg_client_free(ffi.gc(client.handle, nil))
+        error(err, 0)
+      end
+    end
     return client
   end
 
@@ -71,6 +86,7 @@ function M.load(library, header)
   end
 
   function gg.version() return text(C.gg_version()) end
+  loaded = {library = library, header = header, gg = gg}
   return gg
 end
 

@@ -18,4 +18,7 @@ ok, err = pcall(client.call, client, "kongregate.authenticate",
 assert(not ok and err.code == gg.C.GG_EAUTH and not err.message:find(api_key, 1, true))
 ok, err = pcall(client.set, client, "no.such_option", "x")
 assert(not ok and err.code == gg.C.GG_EINVAL)
+ok, err = pcall(gg.Client, {["kongregate.api_key"] = api_key, ["no.such"] = "1"})
+assert(not ok and err.code == gg.C.GG_EINVAL and not err.message:find(api_key, 1, true))
+assert(require("gamegate").load() == gg)
 print("luajit: ffi.cdef took gamegate_ffi.h as it is; authenticate, refusals and codes behave")

@@ -45,10 +45,19 @@ function declare(lib, text) {
   return {functions, constants};
 }
 
+// koffi's type names are process-wide: the header is declared once, and a
+// second load() gets the same bindings.
+let loaded = null;
+
 function load(options = {}) {
   const library = options.library || process.env.GAMEGATE_LIBRARY || 'libgamegate.so.0';
   const header = options.header || process.env.GAMEGATE_FFI_HEADER ||
     '/usr/local/include/gamegate_ffi.h';
+  if (loaded) {
+    if (loaded.library !== library || loaded.header !== header)
+      throw new Error('gamegate: already loaded from ' + loaded.library);
+    return loaded.api;
+  }
   const {functions: f, constants} = declare(koffi.load(library), fs.readFileSync(header, 'utf8'));
   const codeNames = Object.fromEntries(
     Object.entries(constants).filter(([name]) => /^GG_(OK|E[A-Z]+)$/.test(name))
@@ -81,20 +90,27 @@ function load(options = {}) {
       if (code !== constants.GG_OK)
         throw new GamegateError(code, codeNames[code], f.gg_strerror(code), 'not_applied');
       this.handle = handle;
-      for (const [option, value] of Object.entries(settings))
-        this.set(option, value);
+      try {
+        for (const [option, value] of Object.entries(settings))
+          this.set(option, value);
+      } catch (error) {
+        this.close(); // frees the client, and wipes the keys already set
+        throw error;
+      }
     }
 
+    // null or undefined restores the option's default.
     set(option, value) {
-      const code = f.gg_client_set(this.handle, option, value === null ? null : String(value));
+      const code = f.gg_client_set(this.handle, option, value == null ? null : String(value));
       if (code !== constants.GG_OK)
         throw new GamegateError(code, codeNames[code], f.gg_client_errmsg(this.handle),
                                 'not_applied');
     }
 
     // Parameters are counted (gg_call_n): no terminator to forget.
+    // Parameters that are null or undefined are left out.
     call(endpoint, params = {}) {
-      const names = Object.keys(params);
+      const names = Object.keys(params).filter((name) => params[name] != null);
       const values = names.map((name) => String(params[name]));
       const [code, result] = out('gg_result *', (slot) =>
         f.gg_call_n(this.handle, endpoint, names, values, names.length, slot));
@@ -102,12 +118,14 @@ function load(options = {}) {
     }
 
     close() {
-      f.gg_client_free(this.handle);
+      f.gg_client_free(this.handle); // NULL after a first close: a no-op
       this.handle = null;
     }
   }
 
-  return {Client, GamegateError, constants, version: () => f.gg_version(), functions: f};
+  const api = {Client, GamegateError, constants, version: () => f.gg_version(), functions: f};
+  loaded = {library, header, api};
+  return api;
 }
 
 module.exports = {load, GamegateError};

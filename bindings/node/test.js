@@ -24,5 +24,14 @@ assert.throws(() => client.call('kongregate.authenticate',
                                 {user_id: player.user_id, game_auth_token: 'f'.repeat(64)}),
               (e) => e.codeName === 'GG_EAUTH' && !e.message.includes(game.api_key));
 assert.throws(() => client.set('no.such_option', 'x'), (e) => e.codeName === 'GG_EINVAL');
+// Left out, not sent as "undefined": with username too, one-of would refuse.
+assert.strictEqual(client.call('kongregate.user_info',
+                               {username: undefined, user_id: player.user_id}).username,
+                   player.username);
 client.close();
+client.close();
+// A refused option frees the half-made client; a second load() is the first.
+assert.throws(() => new gg.Client({'kongregate.api_key': game.api_key, 'no.such': 1}),
+              (e) => e.codeName === 'GG_EINVAL' && !e.message.includes(game.api_key));
+assert.strictEqual(gamegate.load(), gg);
 console.log('node: koffi loaded gamegate_ffi.h as it is; authenticate, refusals and codes behave');

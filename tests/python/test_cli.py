@@ -58,10 +58,22 @@ def test_call_takes_keys_from_the_environment_and_exits_with_the_code(sandbox):
 
 def test_a_malformed_command_line_quotes_nothing(sandbox):
     key = sandbox.game["api_key"]
-    code, out, err = run(["call", "kongregate.items", key], sandbox)
-    assert code == 64
-    assert key not in out + err
+    for args in (["call", "kongregate.items", key], ["call", "kongregate.items", "-" + key],
+                 [key]):
+        code, out, err = run(args, sandbox)
+        assert code == 64, args
+        assert key not in out + err
     assert run(["no-such-command"])[0] == 64
+
+
+def test_environment_variables_that_are_not_options(sandbox):
+    # The project's own tooling sets these: they are not options.
+    code, _, err = run(["call", "kongregate.items"], sandbox,
+                       GAMEGATE_FFI_HEADER="/x/gamegate_ffi.h", GAMEGATE_BUILD="/x")
+    assert (code, err) == (0, "")
+    code, out, err = run(["call", "kongregate.items"], sandbox, GAMEGATE_NO_SUCH="s3cr3t")
+    assert code == 64
+    assert "GAMEGATE_NO_SUCH" in err and "s3cr3t" not in out + err
 
 
 def test_verify_reads_a_callback_from_stdin(sandbox):

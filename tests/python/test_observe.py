@@ -36,11 +36,12 @@ def test_on_start_adds_a_trace_header_and_cr_lf_is_refused(client, sandbox, capl
     client.kongregate.items()
     assert sandbox.last_request()["headers"]["traceparent"] == TRACE
 
-    client.observe(on_start=lambda attempt: {"X-Note": "a\r\nX-Injected: 1"})
+    client.observe(on_start=lambda attempt: {"X-Note": "a\r\nX-Injected: 1",
+                                             "X-Cut\0short": "1", "X-Nul": "a\0b"})
     with caplog.at_level(logging.WARNING, logger="gamegate"):
         client.kongregate.items()  # sent all the same, without that header
     headers = sandbox.last_request()["headers"]
-    assert "x-injected" not in headers and "x-note" not in headers
+    assert not {"x-injected", "x-note", "x-cut", "x-nul"} & set(headers)
     assert "refused" in caplog.text and "Injected" not in caplog.text
 
 
@@ -55,9 +56,11 @@ def test_an_observer_is_removed_and_a_failing_one_does_not_break_calls(client, c
     def broken(attempt):
         raise RuntimeError("observer bug")
     client.observe(on_end=broken)
+    client.observe(on_end=ended.append)  # after the broken one, and still served
     with caplog.at_level(logging.ERROR, logger="gamegate"):
         assert client.kongregate.items().http_status == 200
     assert "observer bug" in caplog.text
+    assert len(ended) == 2
 
 
 def test_prometheus_counts_attempts_by_outcome_and_times_them(client, sandbox):

@@ -8,8 +8,9 @@ Options, keys included, come from the environment, never from the command
 line where `ps` and shell histories keep them: GAMEGATE_<OPTION> in capitals,
 the first dot as an underscore (GAMEGATE_KONGREGATE_API_KEY for
 kongregate.api_key, GAMEGATE_TIMEOUT_MS for timeout_ms). Nothing the
-environment holds is ever printed. The exit status is the call's GG_* code
-(0 on success), 64 for a command line that cannot be read.
+environment holds is ever printed, nor any argument it cannot read. The exit
+status is the call's GG_* code (0 on success), 64 for a command line or a
+GAMEGATE_* variable that cannot be read.
 """
 
 import argparse
@@ -17,24 +18,45 @@ import json
 import os
 import sys
 
-from .client import Client, verify_callback
+from .client import Client
 from .endpoints import ENDPOINTS
 from .errors import Error
 
 GROUPS = ("kongregate_", "kickapps_", "session_", "retry_")
+# GAMEGATE_* variables that are not options: where the library and the FFI
+# header are, and the build directory the wheel is made from.
+NOT_OPTIONS = {"GAMEGATE_LIBRARY", "GAMEGATE_FFI_HEADER", "GAMEGATE_BUILD"}
 USAGE_ERROR = 64  # EX_USAGE
 
 
-def options_from_environment(environ):
-    options = {}
-    for variable, value in environ.items():
-        if not variable.startswith("GAMEGATE_") or variable == "GAMEGATE_LIBRARY":
+class UsageError(Exception):
+    pass
+
+
+class Parser(argparse.ArgumentParser):
+    def error(self, message):
+        # argparse quotes what it could not read, and that could be a key
+        # typed in the wrong place: only the usage is shown.
+        self.print_usage(sys.stderr)
+        raise UsageError()
+
+
+def client_from_environment(environ):
+    """A Client with every GAMEGATE_* option of environ; a variable that names
+    no option is a usage error that names the variable (never its value)."""
+    client = Client()
+    for variable, value in sorted(environ.items()):
+        if not variable.startswith("GAMEGATE_") or variable in NOT_OPTIONS:
             continue
         name = variable[len("GAMEGATE_"):].lower()
         if name.startswith(GROUPS):
             name = name.replace("_", ".", 1)
-        options[name] = value
-    return options
+        try:
+            client.set(name, value)
+        except Error as error:
+            client.close()
+            raise UsageError("%s: %s" % (variable, error.message)) from None
+    return client
 
 
 def list_endpoints(as_json):
@@ -72,7 +94,7 @@ def call(endpoint, pairs, as_json):
             return USAGE_ERROR
         params[name] = value
     try:
-        with Client(options_from_environment(os.environ)) as client:
+        with client_from_environment(os.environ) as client:
             result = client.call(endpoint, **params)
     except Error as error:
         return report(error, as_json)
@@ -83,7 +105,7 @@ def call(endpoint, pairs, as_json):
 def verify(as_json):
     body = sys.stdin.buffer.read()
     try:
-        with Client(options_from_environment(os.environ)) as client:
+        with client_from_environment(os.environ) as client:
             payload = client.verify_callback(body)
     except Error as error:
         return report(error, as_json)
@@ -95,6 +117,10 @@ def main(argv=None):
     try:
         status = run(argv)
         sys.stdout.flush()
+    except UsageError as error:
+        if str(error):
+            print("gamegate: %s" % error, file=sys.stderr)
+        status = USAGE_ERROR
     except BrokenPipeError:
         # The reader (head, grep -q) has gone: nothing of ours failed.
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
@@ -103,12 +129,12 @@ def main(argv=None):
 
 
 def run(argv):
-    parser = argparse.ArgumentParser(
+    parser = Parser(
         prog="gamegate", description="Kongregate and KickApps calls from the command line.",
         epilog="Options and keys come from GAMEGATE_* environment variables "
                "(GAMEGATE_KONGREGATE_API_KEY, ...); the exit status is the GG_* code.")
     parser.add_argument("--json", action="store_true", help="machine-readable output")
-    commands = parser.add_subparsers(dest="command", required=True)
+    commands = parser.add_subparsers(dest="command", required=True, parser_class=Parser)
     commands.add_parser("endpoints", help="list every endpoint and its parameters")
     one = commands.add_parser("call", help="call an endpoint")
     one.add_argument("endpoint")
@@ -116,7 +142,7 @@ def run(argv):
     commands.add_parser("verify", help="verify a Kongregate callback body read from stdin")
     try:
         args = parser.parse_args(argv)
-    except SystemExit as exit:
+    except SystemExit as exit:  # --help
         return USAGE_ERROR if exit.code else 0
     if args.command == "endpoints":
         return list_endpoints(args.json)

@@ -56,7 +56,7 @@ class Observers:
             try:
                 self._deliver(c_attempt)
             except Exception:  # an exception must not unwind through C
-                _log.exception("gamegate: an observer failed")
+                _log.exception("gamegate: observing an attempt failed")
 
         self.callback = deliver  # kept alive as long as C may call it
 
@@ -76,14 +76,25 @@ class Observers:
             return
         attempt = Attempt(c_attempt)
         for on_start, on_end in hooks:
-            if not attempt.ended and on_start is not None:
-                for name, value in (on_start(attempt) or {}).items():
-                    code = lib.gg_attempt_add_header(c_attempt, str(name).encode("utf-8"),
-                                                     str(value).encode("utf-8"))
-                    if code != lib.GG_OK:
-                        # Neither the name nor the value is quoted: either
-                        # could be a secret put in the wrong place.
-                        _log.warning("gamegate: %s: an observer's header was refused (%s)",
-                                     attempt.endpoint, text(lib.gg_strerror(code)))
-            elif attempt.ended and on_end is not None:
-                on_end(attempt)
+            # Each observer on its own: one that fails (a tracer's bug) must
+            # not keep the next (the metrics) from seeing the attempt.
+            try:
+                if not attempt.ended and on_start is not None:
+                    self._add_headers(c_attempt, attempt, on_start(attempt) or {})
+                elif attempt.ended and on_end is not None:
+                    on_end(attempt)
+            except Exception:
+                _log.exception("gamegate: %s: an observer failed", attempt.endpoint)
+
+    @staticmethod
+    def _add_headers(c_attempt, attempt, headers):
+        for name, value in headers.items():
+            name, value = str(name).encode("utf-8"), str(value).encode("utf-8")
+            # C strings end at NUL: "traceparent\0x" would be sent cut short.
+            code = (lib.GG_EINVAL if b"\0" in name or b"\0" in value
+                    else lib.gg_attempt_add_header(c_attempt, name, value))
+            if code != lib.GG_OK:
+                # Neither the name nor the value is quoted: either could be a
+                # secret put in the wrong place.
+                _log.warning("gamegate: %s: an observer's header was refused (%s)",
+                             attempt.endpoint, text(lib.gg_strerror(code)))
