@@ -17,7 +17,7 @@ ifeq ($(CI),true)
 WARNINGS += -Werror
 endif
 # Recursive (=), so that pkg-config runs after `deps` has installed it.
-PKGS := libcurl jansson libcrypto
+PKGS := libcurl jansson libcrypto sqlite3
 PKG_CFLAGS = $(shell pkg-config --cflags $(PKGS))
 PKG_LIBS = $(shell pkg-config --libs $(PKGS))
 PYTHON = $(shell tools/find-python)

@@ -52,7 +52,8 @@ enum gg_code {
     GG_EDENIED = 10,   /* IP not whitelisted or banned, privileges too low */
     GG_ESIGNATURE = 11,/* a callback's signature or api_key does not verify */
     GG_ENOTFOUND = 12, /* the session store holds nothing for that user */
-    GG_ECANCELED = 13  /* an asynchronous call was canceled (gg_pending_cancel) */
+    GG_ECANCELED = 13, /* an asynchronous call was canceled (gg_pending_cancel) */
+    GG_ESTORE = 14     /* the store session.store names could not be read or written */
 };
 
 /* What gg_endpoint_param_flags reports of a parameter. */

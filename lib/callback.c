@@ -2,6 +2,7 @@
 #include "client.h"
 #include "gamegate.h"
 #include "json_safe.h"
+#include "ledger.h"
 #include "result.h"
 #include "session.h"
 #include "strbuf.h"
@@ -259,6 +260,48 @@ static int verify_plain(const struct config *config, json_t *fields, const char 
     return GG_OK;
 }
 
+/* The text that names an order: its id as the payload gives it. NULL when
+ * the payload has none. */
+static const char *order_text(const json_t *order, char scratch[32])
+{
+    if (json_is_integer(order)) {
+        snprintf(scratch, 32, "%" JSON_INTEGER_FORMAT, json_integer_value(order));
+        return scratch;
+    }
+    const char *big = json_safe_number_text(order);
+    return big ? big : json_string_value(order);
+}
+
+/* A signed event that names an order is recorded in the ledger, atomically,
+ * before the game acts on it: the payload's "first_delivery" says whether
+ * this delivery is the one that recorded it, so that a re-delivered order
+ * is awarded once on whichever server it lands. Without a client there is
+ * no ledger, and no such field. */
+static int record_delivery(const struct config *config, const char *key, json_t *payload,
+                           struct strbuf *msg)
+{
+    char number[32], scratch[SESSION_SCOPE_SIZE];
+    const char *event = json_string_value(json_object_get(payload, "event"));
+    const char *order = order_text(json_object_get(payload, "order_id"), number);
+    const char *scope = config ? options_game_scope(&config->options, key, scratch) : NULL;
+    if (!event || !order || !scope)
+        return GG_OK;
+    struct strbuf name = {0};
+    strbuf_addf(&name, "%s:%s:%s", scope, event, order);
+    bool first = false;
+    int code = name.failed ? GG_ENOMEM
+                           : ledger_record(config->ledger, name.data,
+                                           options_get_number(&config->options,
+                                                              OPT_LEDGER_RETENTION_MS),
+                                           &first, msg);
+    strbuf_release(&name);
+    if (code == GG_OK && json_object_set_new(payload, "first_delivery", json_boolean(first)) != 0)
+        code = GG_ENOMEM;
+    if (code == GG_ENOMEM && !msg->len)
+        strbuf_adds(msg, "out of memory");
+    return code;
+}
+
 static int finish(gg_client *client, struct gg_result *result, int code, const char *why,
                   const char *key, gg_result **out)
 {
@@ -325,7 +368,13 @@ static int verify(gg_client *client, const struct config *config, struct gg_resu
     }
     wipe(text, body_len);
     free(text);
-    return finish(client, result, code, why, key, out);
+    struct strbuf ledger_msg = {0};
+    if (code == GG_OK && result->body && json_object_get(result->body, "algorithm") &&
+        (code = record_delivery(config, key, result->body, &ledger_msg)) != GG_OK)
+        why = ledger_msg.failed || !ledger_msg.data ? "out of memory" : ledger_msg.data;
+    code = finish(client, result, code, why, key, out);
+    strbuf_release(&ledger_msg);
+    return code;
 }
 
 GG_EXTERN int gg_callback_verify(gg_client *client, const char *body, size_t body_len,

@@ -200,6 +200,15 @@ static int set_option(struct gg_client *client, enum option_id id, const char *v
         session_store_set_ttl(next->sessions, number);
     if (id == OPT_MAX_CONNECTIONS)
         engine_set_max_connections(&client->engine, (long)number);
+    if (id == OPT_SESSION_STORE) {
+        struct ledger *ledger = ledger_open(options_get(&next->options, id), msg, &code);
+        if (!ledger) {
+            config_release(next);
+            return code;
+        }
+        ledger_release(next->ledger);
+        next->ledger = ledger;
+    }
     *previous = client_publish(client, next);
     return GG_OK;
 }

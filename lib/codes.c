@@ -23,6 +23,7 @@ GG_EXTERN const char *gg_strerror(int code)
     case GG_ESIGNATURE: return "callback signature does not verify";
     case GG_ENOTFOUND: return "nothing remembered for that user";
     case GG_ECANCELED: return "canceled";
+    case GG_ESTORE: return "the session store failed";
     default: return "unknown error code";
     }
 }

@@ -17,7 +17,15 @@ static struct config *config_alloc(void)
 struct config *config_new(void)
 {
     struct config *config = config_alloc();
+    struct strbuf ignored = {0};
+    int code;
+    if (config && !(config->ledger = ledger_open("memory", &ignored, &code))) {
+        free(config);
+        config = NULL;
+    }
+    strbuf_release(&ignored);
     if (config && !(config->sessions = session_store_new())) {
+        ledger_release(config->ledger);
         free(config);
         return NULL;
     }
@@ -35,6 +43,8 @@ struct config *config_copy(const struct config *from)
     }
     config->sessions = from->sessions;
     session_store_retain(config->sessions);
+    config->ledger = from->ledger;
+    ledger_retain(config->ledger);
     return config;
 }
 
@@ -49,5 +59,6 @@ void config_release(struct config *config)
         return;
     options_clear(&config->options);
     session_store_release(config->sessions);
+    ledger_release(config->ledger);
     free(config);
 }

@@ -5,6 +5,7 @@
 #define GG_CONFIG_H
 
 #include "gamegate.h"
+#include "ledger.h"
 #include "options.h"
 #include "session.h"
 
@@ -13,6 +14,7 @@
 struct config {
     struct options options;
     struct session_store *sessions; /* one reference, possibly shared with other clients */
+    struct ledger *ledger;          /* one reference: where deliveries are recorded */
     unsigned long generation; /* differs between any two snapshots; never 0 */
     atomic_int refs;
 };

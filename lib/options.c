@@ -72,6 +72,10 @@ static const struct option_spec specs[OPT_COUNT] = {
     /* Connections open at once to all hosts: a portal is one or two hosts,
      * and more than this many calls in flight wait for a free one. */
     [OPT_MAX_CONNECTIONS] = {.name = "max_connections", .kind = KIND_NUMBER, .fallback = "16", .min = 1, .max = 10000},
+    [OPT_SESSION_STORE] = {.name = "session.store", .kind = KIND_TEXT, .fallback = "memory"},
+    /* Kongregate retries a callback for hours at most: 30 days outlives it. */
+    [OPT_LEDGER_RETENTION_MS] =
+        {.name = "ledger.retention_ms", .kind = KIND_NUMBER, .fallback = "2592000000", .min = 1, .max = 365 * DAY_MS},
 };
 
 enum option_id option_find(const char *name)

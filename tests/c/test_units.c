@@ -7,6 +7,7 @@
 #include "message.h"
 #include "options.h"
 #include "json_safe.h"
+#include "ledger.h"
 #include "request.h"
 #include "response.h"
 #include "result.h"
@@ -331,6 +332,41 @@ static void test_session_store_bounds(void)
     session_store_release(store);
 }
 
+static void test_memory_ledger(void)
+{
+    struct strbuf msg = {0};
+    int code = -1;
+    CHECK(ledger_open("redis://nowhere", &msg, &code) == NULL);
+    CHECK_INT(code, GG_EINVAL);
+    strbuf_release(&msg);
+    struct ledger *ledger = ledger_open("memory", &msg, &code);
+    CHECK_INT(code, GG_OK);
+    bool first = false;
+    char key[32];
+    /* Many keys, past every growth of the table: each is first once. */
+    int firsts = 0, repeats = 0;
+    for (int round = 0; round < 2; round++)
+        for (int i = 0; i < 1000; i++) {
+            snprintf(key, sizeof key, "scope:item_order_placed:%d", i);
+            CHECK_INT(ledger_record(ledger, key, 60000, &first, &msg), GG_OK);
+            firsts += first;
+            repeats += !first;
+        }
+    CHECK_INT(firsts, 1000);
+    CHECK_INT(repeats, 1000);
+    /* A record past its retention makes way for a new first. */
+    CHECK_INT(ledger_record(ledger, "scope:e:short", 1, &first, &msg), GG_OK);
+    CHECK(first);
+    nanosleep(&(struct timespec){0, 5 * 1000 * 1000}, NULL);
+    CHECK_INT(ledger_record(ledger, "scope:e:short", 1, &first, &msg), GG_OK);
+    CHECK(first);
+    ledger_retain(ledger);
+    ledger_release(ledger);
+    ledger_release(ledger);
+    ledger_release(NULL);
+    strbuf_release(&msg);
+}
+
 static void test_message_cleaning(void)
 {
     const char *secrets[] = {"abcd", "abcdefg", "", "t"};
@@ -604,6 +640,7 @@ int main(void)
     test_value_checks();
     test_tokens_from_the_session_store();
     test_session_store_bounds();
+    test_memory_ledger();
     test_message_cleaning();
     test_response_memory_is_bounded();
     test_scrubbing_a_failed_body();

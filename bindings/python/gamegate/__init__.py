@@ -21,7 +21,7 @@ _HOMES = {
     **{name: "errors" for name in (
         "Error", "InvalidArgument", "OutOfMemory", "NetworkError", "Timeout", "TLSError",
         "HTTPError", "ProtocolError", "ServiceError", "AuthenticationError",
-        "AccessDenied", "SignatureError", "NotFound", "Cancelled")},
+        "AccessDenied", "SignatureError", "NotFound", "Cancelled", "StoreError")},
 }
 
 __all__ = list(_HOMES)

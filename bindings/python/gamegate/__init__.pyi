@@ -10,4 +10,5 @@ from .errors import (AccessDenied as AccessDenied, AuthenticationError as Authen
                      InvalidArgument as InvalidArgument, NetworkError as NetworkError,
                      NotFound as NotFound, OutOfMemory as OutOfMemory,
                      ProtocolError as ProtocolError, ServiceError as ServiceError,
-                     SignatureError as SignatureError, Timeout as Timeout, TLSError as TLSError)
+                     SignatureError as SignatureError, StoreError as StoreError,
+                     Timeout as Timeout, TLSError as TLSError)

@@ -105,10 +105,18 @@ class Cancelled(_Failure, asyncio.CancelledError):
     code = lib.GG_ECANCELED
 
 
+class StoreError(Error):
+    """The store session.store names could not be read or written (an SQLite
+    file that is locked too long or on a full disk, ...): nothing was recorded,
+    so a callback that fails so must be answered with an error, for
+    Kongregate to deliver it again."""
+    code = lib.GG_ESTORE
+
+
 _BY_CODE = {cls.code: cls for cls in (
     InvalidArgument, OutOfMemory, NetworkError, Timeout, TLSError, HTTPError,
     ProtocolError, ServiceError, AuthenticationError, AccessDenied, SignatureError, NotFound,
-    Cancelled)}
+    Cancelled, StoreError)}
 
 
 def error_for(code, message, http_status=0, body=None, endpoint=None, outcome=None,

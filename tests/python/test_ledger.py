@@ -1,0 +1,94 @@
+"""Purchases awarded once: the delivery ledger behind first_delivery."""
+
+import base64
+import hashlib
+import hmac
+import json
+import multiprocessing
+import os
+import time
+
+import pytest
+
+import gamegate
+
+
+def signed(key, order_id, event="item_order_placed"):
+    payload = base64.urlsafe_b64encode(json.dumps(
+        {"algorithm": "HMAC-SHA256", "event": event, "game_id": 1, "buyer_id": 2,
+         "recipient_id": 2, "order_id": order_id, "order_info": "sword"}).encode()).rstrip(b"=")
+    mac = base64.urlsafe_b64encode(hmac.new(key.encode(), payload, hashlib.sha256).digest())
+    return b"signed_request=" + mac.rstrip(b"=") + b"." + payload
+
+
+@pytest.fixture
+def key(sandbox):
+    return sandbox.game["api_key"]
+
+
+def test_in_one_process_the_first_delivery_is_told_from_the_others(key):
+    with gamegate.Client(kongregate={"api_key": key}) as client:
+        assert [client.verify_callback(signed(key, 7))["first_delivery"]
+                for _ in range(3)] == [True, False, False]
+        assert client.verify_callback(signed(key, 8))["first_delivery"] is True
+        request = signed(key, 7, event="item_order_request")
+        assert client.verify_callback(request)["first_delivery"] is True
+    # Without a client there is no ledger, and no claim either way.
+    assert "first_delivery" not in gamegate.verify_callback(signed(key, 7), key)
+
+
+def test_a_record_is_kept_for_its_retention(key):
+    with gamegate.Client(kongregate={"api_key": key}, ledger={"retention_ms": 1}) as client:
+        assert client.verify_callback(signed(key, 9))["first_delivery"] is True
+        time.sleep(0.05)  # only ever longer than 1 ms
+        assert client.verify_callback(signed(key, 9))["first_delivery"] is True
+
+
+def deliver(key, store, order_id, times, ready, out):
+    with gamegate.Client(kongregate={"api_key": key}, session={"store": store}) as client:
+        ready.wait()
+        out.put(sum(client.verify_callback(signed(key, order_id))["first_delivery"]
+                    for _ in range(times)))
+
+
+def test_across_processes_sharing_an_sqlite_store_exactly_one_delivery_is_first(key, tmp_path):
+    store = "sqlite://" + str(tmp_path / "gamegate.db")
+    context = multiprocessing.get_context("spawn")  # separate processes, not forks
+    ready, out = context.Barrier(4, timeout=120), context.Queue()
+    workers = [context.Process(target=deliver, args=(key, store, 1234, 25, ready, out))
+               for _ in range(4)]
+    for worker in workers:
+        worker.start()
+    firsts = [out.get(timeout=120) for _ in workers]
+    for worker in workers:
+        worker.join(timeout=120)
+    assert sum(firsts) == 1, firsts
+
+
+def test_a_client_made_before_fork_records_in_the_shared_file_from_every_child(key, tmp_path):
+    store = "sqlite://" + str(tmp_path / "gamegate.db")
+    context = multiprocessing.get_context("fork")
+    with gamegate.Client(kongregate={"api_key": key}, session={"store": store}) as client:
+        assert client.verify_callback(signed(key, 55))["first_delivery"] is True
+        out = context.Queue()
+
+        def child():
+            out.put(sum(client.verify_callback(signed(key, order))["first_delivery"]
+                        for order in (55, 56, 56)))
+        children = [context.Process(target=child) for _ in range(4)]
+        for process in children:
+            process.start()
+        firsts = [out.get(timeout=120) for _ in children]
+        for process in children:
+            process.join(timeout=120)
+        assert sum(firsts) == 1  # 55 was the parent's; 56 went to one child only
+        assert client.verify_callback(signed(key, 56))["first_delivery"] is False
+
+
+def test_a_store_that_cannot_be_named_or_opened_is_refused_when_set(tmp_path):
+    with pytest.raises(gamegate.InvalidArgument, match="absolute path"):
+        gamegate.Client(session={"store": "sqlite://relative.db"})
+    with pytest.raises(gamegate.InvalidArgument, match="memory"):
+        gamegate.Client(session={"store": "postgres://x"})
+    with pytest.raises(gamegate.StoreError, match="cannot be used"):
+        gamegate.Client(session={"store": "sqlite://" + str(tmp_path / "no" / "such.db")})
