@@ -3,6 +3,7 @@
 #include "clock.h"
 #include "fork.h"
 #include "gamegate.h"
+#include "ledger_sqlite.h"
 
 #include <pthread.h>
 #include <stdatomic.h>

@@ -28,11 +28,4 @@ void ledger_release(struct ledger *ledger);
 int ledger_record(struct ledger *ledger, const char *key, long long retention_ms, bool *first,
                   struct strbuf *msg);
 
-/* The SQLite backend (ledger_sqlite.c). */
-struct sqlite_ledger;
-struct sqlite_ledger *sqlite_ledger_open(const char *path, struct strbuf *msg, int *code);
-void sqlite_ledger_close(struct sqlite_ledger *ledger);
-int sqlite_ledger_record(struct sqlite_ledger *ledger, const char *key, long long now_ms,
-                         long long retention_ms, bool *first, struct strbuf *msg);
-
 #endif

@@ -1,7 +1,7 @@
 /* The ledger in an SQLite file: every process of one machine (the workers of
  * a pre-fork server) sees the same records. The insert decides: a key that
  * is new, or whose record outlived its retention, is this delivery's. */
-#include "ledger.h"
+#include "ledger_sqlite.h"
 
 #include "fork.h"
 #include "gamegate.h"
