@@ -225,10 +225,10 @@ def wrk(base):
 
 # --- callback verification ---------------------------------------------------
 
-def signed_order():
+def signed_order(order_id=12345):
     payload = json.dumps({"algorithm": "HMAC-SHA256", "event": "item_order_placed",
                           "game_id": 10000, "buyer_id": 765, "recipient_id": 765,
-                          "order_id": 12345, "order_info": "sword"}).encode()
+                          "order_id": order_id, "order_info": "sword"}).encode()
     encoded = base64.urlsafe_b64encode(payload).rstrip(b"=")
     mac = hmac.new(KEY.encode(), encoded, hashlib.sha256).digest()
     return (base64.urlsafe_b64encode(mac).rstrip(b"=") + b"." + encoded).decode()
@@ -250,6 +250,24 @@ def stdlib_verify(signed_request, key):
 def verify_python(signed):
     return per_second(VERIFY, lambda: [gamegate.verify_callback(signed, KEY)
                                        for _ in range(VERIFY)])
+
+
+LEDGER = 20000  # distinct orders per ledger row: every one a first delivery
+
+
+def verify_ledger(store, workdir):
+    """A client's verify_callback, each order new: the signature, the payload
+    and the ledger's atomic first-delivery record in the store."""
+    if store == "sqlite":
+        path = os.path.join(workdir, "ledger-%d.db" % time.monotonic_ns())
+        store = "sqlite://" + path
+    bodies = ["signed_request=" + signed_order(order) for order in range(LEDGER)]
+    with gamegate.Client(kongregate={"api_key": KEY}, session={"store": store}) as client:
+        start = time.perf_counter()
+        firsts = sum(client.verify_callback(body)["first_delivery"] for body in bodies)
+        rate = LEDGER / (time.perf_counter() - start)
+    assert firsts == LEDGER
+    return rate
 
 
 def verify_stdlib(signed):
@@ -327,6 +345,8 @@ def main():
         ("verify: gamegate C", lambda: c_loop("verify", VERIFY, "signed_request=" + signed)),
         ("verify: gamegate Python", lambda: verify_python(signed)),
         ("verify: standard library", lambda: verify_stdlib(signed)),
+        ("verify + ledger in memory: Python", lambda: verify_ledger("memory", workdir)),
+        ("verify + ledger in SQLite: Python", lambda: verify_ledger("sqlite", workdir)),
     ]
     figures = {name: [] for name, _ in rows}
     cpu = {}
