@@ -260,45 +260,45 @@ static int verify_plain(const struct config *config, json_t *fields, const char 
     return GG_OK;
 }
 
-/* The text that names an order: its id as the payload gives it. NULL when
- * the payload has none. */
-static const char *order_text(const json_t *order, char scratch[32])
-{
-    if (json_is_integer(order)) {
-        snprintf(scratch, 32, "%" JSON_INTEGER_FORMAT, json_integer_value(order));
-        return scratch;
-    }
-    const char *big = json_safe_number_text(order);
-    return big ? big : json_string_value(order);
-}
-
 /* A signed event that names an order is recorded in the ledger, atomically,
  * before the game acts on it: the payload's "first_delivery" says whether
  * this delivery is the one that recorded it, so that a re-delivered order
- * is awarded once on whichever server it lands. Without a client there is
- * no ledger, and no such field. */
+ * is awarded once on whichever server it lands. The record is the game's
+ * scope, then the event and the order_id as JSON texts (so that no two
+ * orders meet: 12 and "12", or a NUL or a ':' within, stay apart). */
 static int record_delivery(const struct config *config, const char *key, json_t *payload,
                            struct strbuf *msg)
 {
-    char number[32], scratch[SESSION_SCOPE_SIZE];
-    const char *event = json_string_value(json_object_get(payload, "event"));
-    const char *order = order_text(json_object_get(payload, "order_id"), number);
-    const char *scope = config ? options_game_scope(&config->options, key, scratch) : NULL;
-    if (!event || !order || !scope)
-        return GG_OK;
+    json_t *order = json_object_get(payload, "order_id");
+    if (!order)
+        return GG_OK; /* not about an order: nothing to award twice */
+    json_t *event = json_object_get(payload, "event");
+    if (!json_is_string(event) || !(json_is_integer(order) || json_is_string(order))) {
+        strbuf_adds(msg, "the signed payload's order_id is not a whole number or text, "
+                         "or it has no event: it cannot be recorded");
+        return GG_EPROTOCOL;
+    }
+    /* Set before recording: once recorded, a failure to say "true" would
+     * leave every later delivery reading false, and the order never awarded. */
+    if (json_object_set_new(payload, "first_delivery", json_false()) != 0)
+        return GG_ENOMEM;
+    char scratch[SESSION_SCOPE_SIZE];
+    const char *scope = options_game_scope(&config->options, key, scratch);
+    char *event_text = json_safe_dump(event), *order_text = json_safe_dump(order);
     struct strbuf name = {0};
-    strbuf_addf(&name, "%s:%s:%s", scope, event, order);
+    if (scope && event_text && order_text)
+        strbuf_addf(&name, "%s:%s:%s", scope, event_text, order_text);
+    free(event_text);
+    free(order_text);
     bool first = false;
-    int code = name.failed ? GG_ENOMEM
-                           : ledger_record(config->ledger, name.data,
-                                           options_get_number(&config->options,
-                                                              OPT_LEDGER_RETENTION_MS),
-                                           &first, msg);
+    int code = !name.data || name.failed
+                   ? GG_ENOMEM
+                   : ledger_record(config->ledger, name.data,
+                                   options_get_number(&config->options, OPT_LEDGER_RETENTION_MS),
+                                   &first, msg);
     strbuf_release(&name);
-    if (code == GG_OK && json_object_set_new(payload, "first_delivery", json_boolean(first)) != 0)
-        code = GG_ENOMEM;
-    if (code == GG_ENOMEM && !msg->len)
-        strbuf_adds(msg, "out of memory");
+    if (code == GG_OK && first)
+        json_object_set_new(payload, "first_delivery", json_true()); /* replaces: no allocation */
     return code;
 }
 
@@ -351,14 +351,16 @@ static int verify(gg_client *client, const struct config *config, struct gg_resu
         return finish(client, result, GG_ENOMEM, "out of memory", key, out);
     const char *why = "out of memory";
     int code;
+    bool signed_payload = false;
     if (is_raw_signed_request(text)) {
         code = verify_signed(text, key, &result->body, &why);
+        signed_payload = true;
     } else {
         json_t *fields = parse_form(text, &code, &why);
         const char *signed_request = json_string_value(json_object_get(fields, "signed_request"));
         if (!fields)
             why = code == GG_ENOMEM ? "out of memory" : why;
-        else if (signed_request)
+        else if ((signed_payload = signed_request != NULL))
             code = verify_signed(signed_request, key, &result->body, &why);
         else if ((code = verify_plain(config, fields, key, &why)) == GG_OK)
             result->body = json_incref(fields);
@@ -368,8 +370,10 @@ static int verify(gg_client *client, const struct config *config, struct gg_resu
     }
     wipe(text, body_len);
     free(text);
+    /* Without a client there is no ledger, and the payload says nothing of
+     * a first delivery either way. */
     struct strbuf ledger_msg = {0};
-    if (code == GG_OK && result->body && json_object_get(result->body, "algorithm") &&
+    if (code == GG_OK && signed_payload && config &&
         (code = record_delivery(config, key, result->body, &ledger_msg)) != GG_OK)
         why = ledger_msg.failed || !ledger_msg.data ? "out of memory" : ledger_msg.data;
     code = finish(client, result, code, why, key, out);

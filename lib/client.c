@@ -179,7 +179,7 @@ void client_log(struct gg_client *client, const struct config *config, int level
 /* Checks the new value on a copy of the configuration, which is published
  * only when libcurl takes it, so that the options in force always work. */
 static int set_option(struct gg_client *client, enum option_id id, const char *value,
-                      struct config **previous, struct strbuf *msg)
+                      struct ledger **opened, struct config **previous, struct strbuf *msg)
 {
     struct config *next = config_copy(client->config);
     if (!next) {
@@ -200,14 +200,12 @@ static int set_option(struct gg_client *client, enum option_id id, const char *v
         session_store_set_ttl(next->sessions, number);
     if (id == OPT_MAX_CONNECTIONS)
         engine_set_max_connections(&client->engine, (long)number);
-    if (id == OPT_SESSION_STORE) {
-        struct ledger *ledger = ledger_open(options_get(&next->options, id), msg, &code);
-        if (!ledger) {
-            config_release(next);
-            return code;
-        }
-        ledger_release(next->ledger);
-        next->ledger = ledger;
+    /* The store named again keeps its history: only another store is new. */
+    if (id == OPT_SESSION_STORE && strcmp(options_get(&client->config->options, id),
+                                          options_get(&next->options, id)) != 0) {
+        ledger_release(next->ledger); /* the current config's too: not freed here */
+        next->ledger = *opened;
+        *opened = NULL;
     }
     *previous = client_publish(client, next);
     return GG_OK;
@@ -221,8 +219,15 @@ GG_EXTERN int gg_client_set(gg_client *client, const char *option, const char *v
     int code;
     enum option_id id = option ? option_find(option) : OPT_NONE;
     struct config *previous = NULL;
+    /* A store is opened before set_lock is taken: opening registers fork
+     * hooks, and fork() takes the registry's lock before set_lock. */
+    struct ledger *opened = NULL;
+    if (id == OPT_SESSION_STORE && !(opened = ledger_open(value ? value : "memory", &msg, &code)))
+        id = OPT_COUNT; /* refused: code and msg say why */
     pthread_mutex_lock(&client->set_lock);
-    if (id == OPT_NONE) {
+    if (id == OPT_COUNT) {
+        /* already refused */
+    } else if (id == OPT_NONE) {
         /* The name given is not quoted: a key passed in its place would be. */
         const char *nearest = option ? option_nearest(option) : NULL;
         strbuf_adds(&msg, "unknown option");
@@ -230,7 +235,7 @@ GG_EXTERN int gg_client_set(gg_client *client, const char *option, const char *v
             strbuf_addf(&msg, " (did you mean '%s'?)", nearest);
         code = GG_EINVAL;
     } else {
-        code = set_option(client, id, value, &previous, &msg);
+        code = set_option(client, id, value, &opened, &previous, &msg);
     }
     const char *secrets[MESSAGE_MAX_SECRETS];
     size_t secret_count = options_secrets(&client->config->options, secrets, MESSAGE_MAX_SECRETS);
@@ -238,6 +243,7 @@ GG_EXTERN int gg_client_set(gg_client *client, const char *option, const char *v
                                 : message_clean(msg.data ? msg.data : "", secrets, secret_count);
     pthread_mutex_unlock(&client->set_lock);
     config_release(previous);
+    ledger_release(opened); /* not taken: the same store, or a refusal */
     client_set_error(client, code, clean);
     free(clean);
     strbuf_release(&msg);

@@ -10,6 +10,7 @@
 #include <sqlite3.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 /* Long enough for the other processes' inserts to pass, short enough that a
@@ -27,24 +28,24 @@ struct sqlite_ledger {
     struct fork_watch fork;
 };
 
-static void lock_for_fork(void *object)
-{
-    pthread_mutex_lock(&((struct sqlite_ledger *)object)->lock);
-}
-
-static void unlock_in_parent(void *object)
-{
-    pthread_mutex_unlock(&((struct sqlite_ledger *)object)->lock);
-}
-
-/* SQLite forbids using a connection across fork(), and closing it in the
- * child could release the parent's locks: the child leaves it as it is and
- * opens its own. */
-static void forget_in_child(void *object)
+/* No connection crosses fork(): SQLite keeps lock state per process, so a
+ * child holding a copy of the parent's connection would believe it holds
+ * file locks the system never gave it, and another process could then
+ * checkpoint and delete the WAL under it (records lost: a delivery read as
+ * first twice). The connection is closed before the fork, and each process
+ * opens its own when it next records. */
+static void close_for_fork(void *object)
 {
     struct sqlite_ledger *ledger = object;
+    pthread_mutex_lock(&ledger->lock);
+    if (ledger->db && ledger->pid == getpid())
+        sqlite3_close(ledger->db);
     ledger->db = NULL;
-    pthread_mutex_unlock(&ledger->lock);
+}
+
+static void unlock_after_fork(void *object)
+{
+    pthread_mutex_unlock(&((struct sqlite_ledger *)object)->lock);
 }
 
 static const char SCHEMA[] =
@@ -61,8 +62,14 @@ static int open_db(struct sqlite_ledger *ledger, struct strbuf *msg)
                              NULL);
     if (rc == SQLITE_OK)
         rc = sqlite3_busy_timeout(db, BUSY_TIMEOUT_MS);
-    if (rc == SQLITE_OK)
+    /* Switching a new file to WAL answers SQLITE_BUSY at once, without the
+     * busy handler, while another process does the same: tried again. */
+    for (int waited_ms = 0; rc == SQLITE_OK || rc == SQLITE_BUSY; waited_ms += 10) {
         rc = sqlite3_exec(db, SCHEMA, NULL, NULL, NULL);
+        if (rc != SQLITE_BUSY || waited_ms >= BUSY_TIMEOUT_MS)
+            break;
+        nanosleep(&(struct timespec){0, 10 * 1000 * 1000}, NULL);
+    }
     if (rc != SQLITE_OK) {
         strbuf_addf(msg, "session.store: the SQLite file cannot be used (%s)",
                     sqlite3_errstr(rc));
@@ -89,9 +96,9 @@ struct sqlite_ledger *sqlite_ledger_open(const char *path, struct strbuf *msg, i
     *code = open_db(ledger, msg);
     ledger->fork = (struct fork_watch){.rank = FORK_RANK_STORE,
                                        .object = ledger,
-                                       .prepare = lock_for_fork,
-                                       .parent = unlock_in_parent,
-                                       .child = forget_in_child};
+                                       .prepare = close_for_fork,
+                                       .parent = unlock_after_fork,
+                                       .child = unlock_after_fork};
     if (*code == GG_OK && fork_watch_add(&ledger->fork) != 0) {
         strbuf_adds(msg, "out of memory");
         *code = GG_ENOMEM;

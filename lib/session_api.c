@@ -137,20 +137,25 @@ GG_EXTERN int gg_client_share_sessions(gg_client *client, gg_client *owner)
         return GG_EINVAL;
     struct config *owners = client_config(owner);
     pthread_mutex_lock(&client->set_lock);
-    struct config *next = client->config->sessions == owners->sessions
-                              ? NULL
-                              : config_copy(client->config);
+    bool shared = client->config->sessions == owners->sessions &&
+                  client->config->ledger == owners->ledger;
+    struct config *next = shared ? NULL : config_copy(client->config);
     int code = GG_OK;
     struct config *previous = NULL;
     if (next) {
+        /* The whole store: logins, and the ledger of deliveries. */
         session_store_retain(owners->sessions);
+        ledger_retain(owners->ledger);
         struct session_store *own = next->sessions;
+        struct ledger *own_ledger = next->ledger;
         next->sessions = owners->sessions;
+        next->ledger = owners->ledger;
         previous = client_publish(client, next);
         pthread_mutex_unlock(&client->set_lock);
         session_store_release(own); /* never under set_lock: it may free the store */
+        ledger_release(own_ledger);
     } else {
-        if (client->config->sessions != owners->sessions)
+        if (!shared)
             code = GG_ENOMEM;
         pthread_mutex_unlock(&client->set_lock);
     }

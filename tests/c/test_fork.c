@@ -195,6 +195,8 @@ struct churn {
     atomic_long rounds;
     const gg_result *result; /* read over and over, when set */
     gg_client *refused;      /* calls a port nobody listens on, when set */
+    gg_client *setting;      /* has session.store set over and over, when set */
+    const char *store;       /* the SQLite store it switches to */
 };
 
 /* Clients that share stores come and go: releasing a store takes the fork
@@ -210,6 +212,19 @@ static void *share_and_free(void *arg)
         gg_client_free(owner);
         gg_client_free(sharer);
         atomic_fetch_add(&c->rounds, 1);
+    }
+    return NULL;
+}
+
+/* A store named again and again: opening one registers fork hooks, which
+ * must not happen under the lock fork() waits for. */
+static void *set_store(void *arg)
+{
+    struct churn *c = arg;
+    while (!atomic_load(&c->stop)) {
+        gg_client_set(c->setting, "session.store", atomic_fetch_add(&c->rounds, 1) % 2
+                                                       ? "memory"
+                                                       : c->store);
     }
     return NULL;
 }
@@ -306,6 +321,23 @@ static void test_fork_while_locks_and_sockets_change_hands(void)
     CHECK_INT(fork_under(read_result, &reading, 200, child_reads_the_result), 0);
     gg_result_free(items);
     gg_client_free(client);
+
+    /* A hang here (the parent's fork() against a setter) is ended by the
+     * alarm, and fails the test. */
+    char store[64];
+    snprintf(store, sizeof store, "sqlite:///tmp/gamegate-fork-%d.db", (int)getpid());
+    struct churn setting = {.store = store};
+    gg_client_new(&setting.setting);
+    alarm(120);
+    CHECK_INT(fork_under(set_store, &setting, 100, child_makes_a_client), 0);
+    alarm(0);
+    gg_client_free(setting.setting);
+    const char *suffixes[] = {"", "-wal", "-shm"};
+    for (int i = 0; i < 3; i++) {
+        char path[80];
+        snprintf(path, sizeof path, "%s%s", store + strlen("sqlite://"), suffixes[i]);
+        unlink(path);
+    }
 
     gg_client *refused = NULL;
     gg_client_new(&refused);

@@ -13,10 +13,12 @@ import pytest
 import gamegate
 
 
-def signed(key, order_id, event="item_order_placed"):
-    payload = base64.urlsafe_b64encode(json.dumps(
-        {"algorithm": "HMAC-SHA256", "event": event, "game_id": 1, "buyer_id": 2,
-         "recipient_id": 2, "order_id": order_id, "order_info": "sword"}).encode()).rstrip(b"=")
+def signed(key, order_id, event="item_order_placed", **extra):
+    fields = {"algorithm": "HMAC-SHA256", "event": event, "game_id": 1, "buyer_id": 2,
+              "recipient_id": 2, "order_id": order_id, "order_info": "sword", **extra}
+    if order_id is None:
+        del fields["order_id"]
+    payload = base64.urlsafe_b64encode(json.dumps(fields).encode()).rstrip(b"=")
     mac = base64.urlsafe_b64encode(hmac.new(key.encode(), payload, hashlib.sha256).digest())
     return b"signed_request=" + mac.rstrip(b"=") + b"." + payload
 
@@ -92,3 +94,74 @@ def test_a_store_that_cannot_be_named_or_opened_is_refused_when_set(tmp_path):
         gamegate.Client(session={"store": "postgres://x"})
     with pytest.raises(gamegate.StoreError, match="cannot be used"):
         gamegate.Client(session={"store": "sqlite://" + str(tmp_path / "no" / "such.db")})
+
+
+def test_orders_never_share_a_record(key):
+    with gamegate.Client(kongregate={"api_key": key}) as client:
+        firsts = [client.verify_callback(signed(key, order))["first_delivery"]
+                  for order in (12, "12", "1\u0000a", "1\u0000b")]
+        firsts += [client.verify_callback(signed(key, 5, event=event))["first_delivery"]
+                   for event in ("a:b", "a")]
+        assert firsts == [True] * 6
+
+
+def test_an_order_id_that_cannot_be_recorded_is_refused_not_passed(key):
+    with gamegate.Client(kongregate={"api_key": key}) as client:
+        for order in (6.0, True, {"id": 1}, [1]):
+            with pytest.raises(gamegate.ProtocolError, match="order_id"):
+                client.verify_callback(signed(key, order))
+        # An event about no order carries no claim either way.
+        assert "first_delivery" not in client.verify_callback(signed(key, None))
+
+
+def test_setting_the_same_store_again_keeps_its_history(key, tmp_path):
+    with gamegate.Client(kongregate={"api_key": key}) as client:
+        assert client.verify_callback(signed(key, 70))["first_delivery"] is True
+        client.set("session.store", "memory")
+        client.set("session.store", None)  # the default: memory too
+        assert client.verify_callback(signed(key, 70))["first_delivery"] is False
+        store = "sqlite://" + str(tmp_path / "s.db")
+        client.set("session.store", store)
+        assert client.verify_callback(signed(key, 70))["first_delivery"] is True  # another store
+        client.set("session.store", store)
+        assert client.verify_callback(signed(key, 70))["first_delivery"] is False
+
+
+def test_clients_sharing_sessions_share_the_ledger(key):
+    with gamegate.Client(kongregate={"api_key": key}) as owner:
+        with gamegate.Client(kongregate={"api_key": key}, sessions_from=owner) as other:
+            assert owner.verify_callback(signed(key, 80))["first_delivery"] is True
+            assert other.verify_callback(signed(key, 80))["first_delivery"] is False
+
+
+def record_once(key, store, order_id, out):
+    with gamegate.Client(kongregate={"api_key": key}, session={"store": store}) as client:
+        out.put(client.verify_callback(signed(key, order_id))["first_delivery"])
+
+
+def test_a_parent_that_closes_the_store_does_not_lose_its_childrens_records(key, tmp_path):
+    # The parent opened the file before forking, and lets go of it while its
+    # child goes on recording: a process that comes after must see it all.
+    store = "sqlite://" + str(tmp_path / "gamegate.db")
+    fork, spawn = multiprocessing.get_context("fork"), multiprocessing.get_context("spawn")
+    client = gamegate.Client(kongregate={"api_key": key}, session={"store": store})
+    assert client.verify_callback(signed(key, 1))["first_delivery"] is True
+    closed, out = fork.Event(), fork.Queue()
+
+    def child():
+        out.put(client.verify_callback(signed(key, 2))["first_delivery"])
+        closed.wait(60)
+        out.put(client.verify_callback(signed(key, 3))["first_delivery"])
+    process = fork.Process(target=child)
+    process.start()
+    assert out.get(timeout=120) is True
+    client.close()
+    closed.set()
+    assert out.get(timeout=120) is True
+    later = spawn.Queue()
+    for order in (1, 2, 3):
+        checker = spawn.Process(target=record_once, args=(key, store, order, later))
+        checker.start()
+        assert later.get(timeout=120) is False, order
+        checker.join(timeout=120)
+    process.join(timeout=120)
