@@ -10,6 +10,7 @@
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 /* In this process: keys and their expiry in a table that grows, under one
  * lock (a delivery is rare next to a call). */
@@ -148,13 +149,23 @@ static bool make_room(struct ledger *ledger, long long now)
     return true;
 }
 
+/* Wall-clock time for records in a file: it outlives a reboot, after which
+ * the monotonic clock starts again from zero. */
+static long long wall_clock_ms(void)
+{
+    struct timespec now;
+    clock_gettime(CLOCK_REALTIME, &now);
+    return (long long)now.tv_sec * 1000 + now.tv_nsec / 1000000;
+}
+
 int ledger_record(struct ledger *ledger, const char *key, long long retention_ms, bool *first,
                   struct strbuf *msg)
 {
-    long long now = clock_now_ms();
     *first = false;
     if (ledger->sqlite)
-        return sqlite_ledger_record(ledger->sqlite, key, now, retention_ms, first, msg);
+        return sqlite_ledger_record(ledger->sqlite, key, wall_clock_ms(), retention_ms, first,
+                                    msg);
+    long long now = clock_now_ms();
     pthread_mutex_lock(&ledger->lock);
     int code = GG_OK;
     if (!make_room(ledger, now)) {
