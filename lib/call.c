@@ -257,7 +257,7 @@ long long call_attempt_end(struct call *call, CURLcode rc)
     client_log(call->client, config, GG_LOG_DEBUG, call->secrets, call->secret_count,
                "%s: attempt %d: %s %s -> HTTP %ld, %zu bytes, %lld ms", endpoint->name,
                call->attempt, endpoint->method, endpoint->path, call->facts.http_status,
-               call->body.len, call->facts.elapsed_ms);
+               call->body.len, call->facts.elapsed_us / 1000);
     long long wait = -1;
     if (code != GG_OK && call->attempt < call->attempts_allowed &&
         worth_retrying(code, &call->facts))

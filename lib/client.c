@@ -221,12 +221,11 @@ GG_EXTERN int gg_client_set(gg_client *client, const char *option, const char *v
     struct config *previous = NULL;
     /* A store is opened before set_lock is taken: opening registers fork
      * hooks, and fork() takes the registry's lock before set_lock. */
-    struct ledger *opened = NULL;
-    if (id == OPT_SESSION_STORE && !(opened = ledger_open(value ? value : "memory", &msg, &code)))
-        id = OPT_COUNT; /* refused: code and msg say why */
+    struct ledger *opened =
+        id == OPT_SESSION_STORE ? ledger_open(value ? value : "memory", &msg, &code) : NULL;
     pthread_mutex_lock(&client->set_lock);
-    if (id == OPT_COUNT) {
-        /* already refused */
+    if (id == OPT_SESSION_STORE && !opened) {
+        /* refused by ledger_open: code and msg say why */
     } else if (id == OPT_NONE) {
         /* The name given is not quoted: a key passed in its place would be. */
         const char *nearest = option ? option_nearest(option) : NULL;

@@ -3,6 +3,7 @@
 #include "clock.h"
 #include "fork.h"
 #include "gamegate.h"
+#include "hash.h"
 #include "ledger_sqlite.h"
 
 #include <pthread.h>
@@ -104,19 +105,11 @@ void ledger_release(struct ledger *ledger)
     free(ledger);
 }
 
-static uint64_t hash_of(const char *key)
-{
-    uint64_t hash = 1469598103934665603ull; /* FNV-1a */
-    for (const unsigned char *at = (const unsigned char *)key; *at; at++)
-        hash = (hash ^ *at) * 1099511628211ull;
-    return hash;
-}
-
 /* The slot of key, or of the first free slot on its probe. Lock held. */
 static struct record *slot_of(struct ledger *ledger, const char *key)
 {
     size_t mask = ledger->capacity - 1;
-    for (size_t at = hash_of(key) & mask;; at = (at + 1) & mask)
+    for (size_t at = hash_text(key) & mask;; at = (at + 1) & mask)
         if (!ledger->records[at].key || strcmp(ledger->records[at].key, key) == 0)
             return &ledger->records[at];
 }

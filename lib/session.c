@@ -4,6 +4,7 @@
 #include "clock.h"
 #include "fork.h"
 #include "gamegate.h"
+#include "hash.h"
 #include "wiping_alloc.h"
 
 #include <openssl/err.h>
@@ -65,15 +66,6 @@ bool session_game_scope(const char *api_key, char scope[SESSION_SCOPE_SIZE])
     for (int i = 0; i < 8; i++)
         snprintf(scope + 2 * i, 3, "%02x", digest[i]);
     return true;
-}
-
-/* FNV-1a: keys are short and chosen by our callers, not by attackers alone. */
-static uint64_t hash_of(const char *key)
-{
-    uint64_t h = 1469598103934665603ull;
-    for (const unsigned char *c = (const unsigned char *)key; *c; c++)
-        h = (h ^ *c) * 1099511628211ull;
-    return h;
 }
 
 void session_data_clear(struct session_data *data)
@@ -343,7 +335,7 @@ static struct entry *entry_new(const char *key, const struct session_data *data)
     if (!entry)
         return NULL;
     entry->text_size = (uint32_t)text_size;
-    entry->hash = hash_of(key);
+    entry->hash = hash_text(key);
     size_t at = strlen(key) + 1;
     memcpy(entry->text, key, at);
     for (int i = 0; i < FIELD_COUNT; i++)
@@ -383,7 +375,7 @@ static bool same_text(const char *a, const char *b)
 static bool renewed(struct session_store *store, const char *key,
                     const struct session_data *data)
 {
-    uint64_t hash = hash_of(key);
+    uint64_t hash = hash_text(key);
     long long now = clock_now_ms();
     pthread_rwlock_rdlock(&store->lock);
     struct entry *entry = find(store, key, hash);
@@ -434,7 +426,7 @@ static int remember_key(struct session_store *store, const char *key,
 static int lookup_key(struct session_store *store, const char *key, const char *site,
                       struct session_data *out)
 {
-    uint64_t hash = hash_of(key);
+    uint64_t hash = hash_text(key);
     long long now = clock_now_ms();
     pthread_rwlock_rdlock(&store->lock);
     struct entry *entry = find(store, key, hash);
@@ -485,7 +477,7 @@ bool session_forget(struct session_store *store, const char *service, const char
     if (!make_key(key, service, site, kind, who))
         return false;
     pthread_rwlock_wrlock(&store->lock);
-    struct entry *entry = find(store, key, hash_of(key));
+    struct entry *entry = find(store, key, hash_text(key));
     bool live = entry && !expired(entry, clock_now_ms());
     if (entry) {
         /* The same login under its other name: KickApps keeps both. */
@@ -499,7 +491,7 @@ bool session_forget(struct session_store *store, const char *service, const char
             make_key(other, service, site, 'u', data->username);
         drop(store, entry);
     }
-    struct entry *twin = *other ? find(store, other, hash_of(other)) : NULL;
+    struct entry *twin = *other ? find(store, other, hash_text(other)) : NULL;
     const char *twin_user_id = twin ? field_of(twin, FIELD_USER_ID) : NULL;
     if (twin_user_id && strcmp(twin_user_id, user_id) == 0)
         drop(store, twin);

@@ -372,7 +372,6 @@ int transport_end(struct transport_attempt *attempt, struct engine *engine, CURL
      * send failed part-way and the peer may have read enough. */
     facts->request_sent = attempt->request_line_sent || rc == CURLE_SEND_ERROR;
     facts->elapsed_us = elapsed_us;
-    facts->elapsed_ms = elapsed_us / 1000;
     release_handle(attempt, engine);
 
     struct strbuf *body = attempt->body;

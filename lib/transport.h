@@ -26,7 +26,6 @@ struct exchange_facts {
     long http_status;        /* 0: no response */
     bool request_sent;       /* some bytes of the request may have reached the peer */
     long long retry_after_s; /* the Retry-After header, -1 if none */
-    long long elapsed_ms;
     long long elapsed_us;
 };
 
