@@ -17,7 +17,7 @@ ifeq ($(CI),true)
 WARNINGS += -Werror
 endif
 # Recursive (=), so that pkg-config runs after `deps` has installed it.
-PKGS := libcurl jansson libcrypto sqlite3
+PKGS := libcurl jansson libcrypto sqlite3 hiredis
 PKG_CFLAGS = $(shell pkg-config --cflags $(PKGS))
 PKG_LIBS = $(shell pkg-config --libs $(PKGS))
 PYTHON = $(shell tools/find-python)

@@ -79,24 +79,28 @@ static int check_body(const struct endpoint *endpoint, const json_t *body, struc
     return code;
 }
 
-/* What a successful call teaches the session store: GG_OK, or GG_ENOMEM
- * when it could not be remembered. */
+/* What a successful call teaches the session store: GG_OK, or why it could
+ * not be remembered (code and msg). */
 static int learn(const struct config *config, const struct endpoint *endpoint,
-                 const struct request *req, const json_t *body)
+                 const struct request *req, const json_t *body, struct strbuf *msg)
 {
-    struct session_store *store = config->sessions;
+    struct store *store = config->store;
+    const struct options *options = &config->options;
     char user_id[32], scratch[SESSION_SCOPE_SIZE];
     struct session_data data = {0};
     if (endpoint->remembers == REMEMBERS_KONGREGATE_LOGIN) {
-        const char *scope = options_game_scope(&config->options,
-                                               request_value(req, endpoint, "api_key"), scratch);
-        if (!scope)
+        const char *api_key = request_value(req, endpoint, "api_key");
+        const char *scope = options_game_scope(options, api_key, scratch);
+        if (!scope) {
+            strbuf_adds(msg, "out of memory");
             return GG_ENOMEM;
+        }
         data.site = (char *)scope;
         data.user_id = (char *)request_value(req, endpoint, "user_id");
         data.username = (char *)json_string_value(json_object_get(body, "username"));
         data.token = (char *)request_value(req, endpoint, "game_auth_token");
-        return session_remember(store, "kongregate", &data);
+        return store_remember(store, options_store_secret(options, api_key), "kongregate",
+                              &data, msg);
     } else if (endpoint->remembers == REMEMBERS_KICKAPPS_TOKEN) {
         data.site = (char *)request_value(req, endpoint, "as");
         data.user_id = (char *)response_field_text(body, "userId", user_id, sizeof user_id);
@@ -104,8 +108,10 @@ static int learn(const struct config *config, const struct endpoint *endpoint,
         data.token = (char *)json_string_value(json_object_get(body, "TOKEN"));
         data.privileges = (char *)json_string_value(json_object_get(body, "PRIVILEGES"));
         data.method = (char *)json_string_value(json_object_get(body, "METHOD"));
+        const char *developer_key = options_get(options, OPT_KICKAPPS_DEVELOPER_KEY);
         if (data.token)
-            return session_remember(store, "kickapps", &data);
+            return store_remember(store, options_store_secret(options, developer_key),
+                                  "kickapps", &data, msg);
     }
     return GG_OK;
 }
@@ -352,7 +358,7 @@ int call_prepare(struct call *call, struct gg_client *client, const char *endpoi
     strbuf_addf(msg, "%s: ", call->endpoint->name);
     call->msg_prefix = msg->len;
     call->code = request_build(&call->req, call->endpoint, &call->config->options,
-                               call->config->sessions, params, msg);
+                               call->config->store, params, msg);
     collect_secrets(call);
     const struct options *options = &call->config->options;
     long long deadline_span = options_get_number(options, OPT_RETRY_DEADLINE_MS);
@@ -371,12 +377,16 @@ void call_conclude(struct call *call, bool blocking)
     }
     /* The service said yes (outcome: succeeded) but the store could not
      * keep the login: said now, not at the next call that lacks it. */
-    if (call->code == GG_OK &&
-        learn(call->config, call->endpoint, &call->req, call->result->body) != GG_OK) {
-        strbuf_adds(&call->msg, "the service answered, but the login could not be "
-                                "remembered (out of memory)");
-        call->code = GG_ENOMEM;
+    struct strbuf why = {0};
+    int learned = call->code == GG_OK ? learn(call->config, call->endpoint, &call->req,
+                                              call->result->body, &why)
+                                      : GG_OK;
+    if (learned != GG_OK) {
+        strbuf_addf(&call->msg, "the service answered, but the login could not be "
+                                "remembered: %s", why.data ? why.data : "out of memory");
+        call->code = learned;
     }
+    strbuf_release(&why);
     finish(call, blocking);
 }
 

@@ -2,7 +2,7 @@
 #include "client.h"
 #include "gamegate.h"
 #include "json_safe.h"
-#include "ledger.h"
+#include "store.h"
 #include "result.h"
 #include "session.h"
 #include "strbuf.h"
@@ -225,26 +225,34 @@ static bool same_secret(const char *a, const char *b)
 }
 
 /* A new token for a user, straight from Kongregate: the store keeps it for
- * the game whose key verified the callback. */
-static void refresh_login(const struct config *config, const json_t *fields, const char *key)
+ * the game whose key verified the callback, where every server sharing the
+ * store uses it next. GG_OK, or why the store could not keep it (the game
+ * should then answer with an error, for Kongregate to deliver it again). */
+static int refresh_login(const struct config *config, const json_t *fields, const char *key,
+                         struct strbuf *msg)
 {
     const char *user_id = json_string_value(json_object_get(fields, "user_id"));
     const char *token = json_string_value(json_object_get(fields, "game_auth_token"));
     char scratch[SESSION_SCOPE_SIZE];
     const char *scope = config ? options_game_scope(&config->options, key, scratch) : NULL;
     if (!user_id || !token || !scope)
-        return;
+        return GG_OK;
     struct session_data data = {
         .user_id = (char *)user_id,
         .username = (char *)json_string_value(json_object_get(fields, "username")),
         .token = (char *)token,
         .site = (char *)scope,
     };
-    session_remember(config->sessions, "kongregate", &data);
+    int code = store_remember(config->store, options_store_secret(&config->options, key),
+                              "kongregate", &data, msg);
+    if (code != GG_OK)
+        strbuf_adds(msg, " (the callback verifies, but the new token was not kept: answer "
+                         "with an error so that Kongregate delivers it again)");
+    return code;
 }
 
 static int verify_plain(const struct config *config, json_t *fields, const char *key,
-                        const char **why)
+                        const char **why, struct strbuf *store_msg)
 {
     const char *given = json_string_value(json_object_get(fields, "api_key"));
     if (!given || !same_secret(given, key)) {
@@ -255,8 +263,13 @@ static int verify_plain(const struct config *config, json_t *fields, const char 
     wipe((char *)given, strlen(given));
     json_object_del(fields, "api_key");
     const char *event = json_string_value(json_object_get(fields, "event"));
-    if (event && strcmp(event, "invalidate_user_inventory") == 0)
-        refresh_login(config, fields, key);
+    if (event && strcmp(event, "invalidate_user_inventory") == 0) {
+        int code = refresh_login(config, fields, key, store_msg);
+        if (code != GG_OK) {
+            *why = store_msg->data && !store_msg->failed ? store_msg->data : "out of memory";
+            return code;
+        }
+    }
     return GG_OK;
 }
 
@@ -293,7 +306,7 @@ static int record_delivery(const struct config *config, const char *key, json_t 
     bool first = false;
     int code = !name.data || name.failed
                    ? GG_ENOMEM
-                   : ledger_record(config->ledger, name.data,
+                   : store_record_delivery(config->store, name.data,
                                    options_get_number(&config->options, OPT_LEDGER_RETENTION_MS),
                                    &first, msg);
     strbuf_release(&name);
@@ -352,6 +365,7 @@ static int verify(gg_client *client, const struct config *config, struct gg_resu
     const char *why = "out of memory";
     int code;
     bool signed_payload = false;
+    struct strbuf store_msg = {0};
     if (is_raw_signed_request(text)) {
         code = verify_signed(text, key, &result->body, &why);
         signed_payload = true;
@@ -362,7 +376,7 @@ static int verify(gg_client *client, const struct config *config, struct gg_resu
             why = code == GG_ENOMEM ? "out of memory" : why;
         else if ((signed_payload = signed_request != NULL))
             code = verify_signed(signed_request, key, &result->body, &why);
-        else if ((code = verify_plain(config, fields, key, &why)) == GG_OK)
+        else if ((code = verify_plain(config, fields, key, &why, &store_msg)) == GG_OK)
             result->body = json_incref(fields);
         if (!result->body)
             json_safe_wipe(fields); /* not handed out: its values go now */
@@ -378,6 +392,7 @@ static int verify(gg_client *client, const struct config *config, struct gg_resu
         why = ledger_msg.failed || !ledger_msg.data ? "out of memory" : ledger_msg.data;
     code = finish(client, result, code, why, key, out);
     strbuf_release(&ledger_msg);
+    strbuf_release(&store_msg);
     return code;
 }
 

@@ -179,7 +179,7 @@ void client_log(struct gg_client *client, const struct config *config, int level
 /* Checks the new value on a copy of the configuration, which is published
  * only when libcurl takes it, so that the options in force always work. */
 static int set_option(struct gg_client *client, enum option_id id, const char *value,
-                      struct ledger **opened, struct config **previous, struct strbuf *msg)
+                      struct store **opened, struct config **previous, struct strbuf *msg)
 {
     struct config *next = config_copy(client->config);
     if (!next) {
@@ -195,16 +195,20 @@ static int set_option(struct gg_client *client, enum option_id id, const char *v
     }
     long long number = options_get_number(&next->options, id);
     if (id == OPT_SESSION_CAPACITY)
-        session_store_set_capacity(next->sessions, (size_t)number);
+        store_set_capacity(next->store, (size_t)number);
     if (id == OPT_SESSION_TTL_MS)
-        session_store_set_ttl(next->sessions, number);
+        store_set_ttl(next->store, number);
     if (id == OPT_MAX_CONNECTIONS)
         engine_set_max_connections(&client->engine, (long)number);
     /* The store named again keeps its history: only another store is new. */
     if (id == OPT_SESSION_STORE && strcmp(options_get(&client->config->options, id),
                                           options_get(&next->options, id)) != 0) {
-        ledger_release(next->ledger); /* the current config's too: not freed here */
-        next->ledger = *opened;
+        /* Settings that are the store's own come along. */
+        store_set_capacity(*opened, (size_t)options_get_number(&next->options,
+                                                               OPT_SESSION_CAPACITY));
+        store_set_ttl(*opened, options_get_number(&next->options, OPT_SESSION_TTL_MS));
+        store_release(next->store); /* the current config's too: not freed here */
+        next->store = *opened;
         *opened = NULL;
     }
     *previous = client_publish(client, next);
@@ -221,11 +225,11 @@ GG_EXTERN int gg_client_set(gg_client *client, const char *option, const char *v
     struct config *previous = NULL;
     /* A store is opened before set_lock is taken: opening registers fork
      * hooks, and fork() takes the registry's lock before set_lock. */
-    struct ledger *opened =
-        id == OPT_SESSION_STORE ? ledger_open(value ? value : "memory", &msg, &code) : NULL;
+    struct store *opened =
+        id == OPT_SESSION_STORE ? store_open(value ? value : "memory", &msg, &code) : NULL;
     pthread_mutex_lock(&client->set_lock);
     if (id == OPT_SESSION_STORE && !opened) {
-        /* refused by ledger_open: code and msg say why */
+        /* refused by store_open: code and msg say why */
     } else if (id == OPT_NONE) {
         /* The name given is not quoted: a key passed in its place would be. */
         const char *nearest = option ? option_nearest(option) : NULL;
@@ -242,7 +246,7 @@ GG_EXTERN int gg_client_set(gg_client *client, const char *option, const char *v
                                 : message_clean(msg.data ? msg.data : "", secrets, secret_count);
     pthread_mutex_unlock(&client->set_lock);
     config_release(previous);
-    ledger_release(opened); /* not taken: the same store, or a refusal */
+    store_release(opened); /* not taken: the same store, or a refusal */
     client_set_error(client, code, clean);
     free(clean);
     strbuf_release(&msg);

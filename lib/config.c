@@ -19,16 +19,11 @@ struct config *config_new(void)
     struct config *config = config_alloc();
     struct strbuf ignored = {0};
     int code;
-    if (config && !(config->ledger = ledger_open("memory", &ignored, &code))) {
+    if (config && !(config->store = store_open("memory", &ignored, &code))) {
         free(config);
         config = NULL;
     }
     strbuf_release(&ignored);
-    if (config && !(config->sessions = session_store_new())) {
-        ledger_release(config->ledger);
-        free(config);
-        return NULL;
-    }
     return config;
 }
 
@@ -41,10 +36,8 @@ struct config *config_copy(const struct config *from)
         free(config);
         return NULL;
     }
-    config->sessions = from->sessions;
-    session_store_retain(config->sessions);
-    config->ledger = from->ledger;
-    ledger_retain(config->ledger);
+    config->store = from->store;
+    store_retain(config->store);
     return config;
 }
 
@@ -58,7 +51,6 @@ void config_release(struct config *config)
     if (!config || atomic_fetch_sub(&config->refs, 1) != 1)
         return;
     options_clear(&config->options);
-    session_store_release(config->sessions);
-    ledger_release(config->ledger);
+    store_release(config->store);
     free(config);
 }

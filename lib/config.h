@@ -5,16 +5,16 @@
 #define GG_CONFIG_H
 
 #include "gamegate.h"
-#include "ledger.h"
 #include "options.h"
-#include "session.h"
+#include "store.h"
 
 #include <stdatomic.h>
 
 struct config {
     struct options options;
-    struct session_store *sessions; /* one reference, possibly shared with other clients */
-    struct ledger *ledger;          /* one reference: where deliveries are recorded */
+    /* One reference, possibly shared with other clients: what logins
+     * taught, and which deliveries were seen. */
+    struct store *store;
     unsigned long generation; /* differs between any two snapshots; never 0 */
     atomic_int refs;
 };

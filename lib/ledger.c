@@ -4,14 +4,11 @@
 #include "fork.h"
 #include "gamegate.h"
 #include "hash.h"
-#include "ledger_sqlite.h"
 
 #include <pthread.h>
-#include <stdatomic.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
 /* In this process: keys and their expiry in a table that grows, under one
  * lock (a delivery is rare next to a call). */
@@ -21,8 +18,6 @@ struct record {
 };
 
 struct ledger {
-    atomic_int refs;
-    struct sqlite_ledger *sqlite; /* NULL: kept in memory */
     pthread_mutex_t lock;
     struct record *records;
     size_t count, capacity; /* capacity a power of two, or 0 */
@@ -39,69 +34,34 @@ static void unlock_after_fork(void *object)
     pthread_mutex_unlock(&((struct ledger *)object)->lock);
 }
 
-static const char SQLITE_PREFIX[] = "sqlite://";
-
-struct ledger *ledger_open(const char *url, struct strbuf *msg, int *code)
+struct ledger *ledger_new(void)
 {
     struct ledger *ledger = calloc(1, sizeof *ledger);
-    if (!ledger) {
-        *code = GG_ENOMEM;
-        strbuf_adds(msg, "out of memory");
+    if (!ledger)
         return NULL;
-    }
-    atomic_init(&ledger->refs, 1);
-    *code = GG_OK;
-    if (strncmp(url, SQLITE_PREFIX, strlen(SQLITE_PREFIX)) == 0) {
-        const char *path = url + strlen(SQLITE_PREFIX);
-        if (path[0] != '/') {
-            strbuf_adds(msg, "session.store: sqlite:// takes an absolute path "
-                             "(sqlite:///var/lib/game/sessions.db)");
-            *code = GG_EINVAL;
-        } else {
-            ledger->sqlite = sqlite_ledger_open(path, msg, code);
-        }
-    } else if (strcmp(url, "memory") != 0) {
-        strbuf_adds(msg, "session.store is \"memory\" or \"sqlite:///path\"");
-        *code = GG_EINVAL;
-    }
-    if (*code == GG_OK && !ledger->sqlite) {
-        pthread_mutex_init(&ledger->lock, NULL);
-        ledger->fork = (struct fork_watch){.rank = FORK_RANK_STORE,
-                                           .object = ledger,
-                                           .prepare = lock_for_fork,
-                                           .parent = unlock_after_fork,
-                                           .child = unlock_after_fork};
-        if (fork_watch_add(&ledger->fork) != 0) {
-            pthread_mutex_destroy(&ledger->lock);
-            *code = GG_ENOMEM;
-            strbuf_adds(msg, "out of memory");
-        }
-    }
-    if (*code != GG_OK) {
+    pthread_mutex_init(&ledger->lock, NULL);
+    ledger->fork = (struct fork_watch){.rank = FORK_RANK_STORE,
+                                       .object = ledger,
+                                       .prepare = lock_for_fork,
+                                       .parent = unlock_after_fork,
+                                       .child = unlock_after_fork};
+    if (fork_watch_add(&ledger->fork) != 0) {
+        pthread_mutex_destroy(&ledger->lock);
         free(ledger);
         return NULL;
     }
     return ledger;
 }
 
-void ledger_retain(struct ledger *ledger)
+void ledger_free(struct ledger *ledger)
 {
-    atomic_fetch_add(&ledger->refs, 1);
-}
-
-void ledger_release(struct ledger *ledger)
-{
-    if (!ledger || atomic_fetch_sub(&ledger->refs, 1) != 1)
+    if (!ledger)
         return;
-    if (ledger->sqlite) {
-        sqlite_ledger_close(ledger->sqlite);
-    } else {
-        fork_watch_remove(&ledger->fork);
-        pthread_mutex_destroy(&ledger->lock);
-        for (size_t i = 0; i < ledger->capacity; i++)
-            free(ledger->records[i].key);
-        free(ledger->records);
-    }
+    fork_watch_remove(&ledger->fork);
+    pthread_mutex_destroy(&ledger->lock);
+    for (size_t i = 0; i < ledger->capacity; i++)
+        free(ledger->records[i].key);
+    free(ledger->records);
     free(ledger);
 }
 
@@ -142,22 +102,10 @@ static bool make_room(struct ledger *ledger, long long now)
     return true;
 }
 
-/* Wall-clock time for records in a file: it outlives a reboot, after which
- * the monotonic clock starts again from zero. */
-static long long wall_clock_ms(void)
-{
-    struct timespec now;
-    clock_gettime(CLOCK_REALTIME, &now);
-    return (long long)now.tv_sec * 1000 + now.tv_nsec / 1000000;
-}
-
 int ledger_record(struct ledger *ledger, const char *key, long long retention_ms, bool *first,
                   struct strbuf *msg)
 {
     *first = false;
-    if (ledger->sqlite)
-        return sqlite_ledger_record(ledger->sqlite, key, wall_clock_ms(), retention_ms, first,
-                                    msg);
     long long now = clock_now_ms();
     pthread_mutex_lock(&ledger->lock);
     int code = GG_OK;

@@ -1,9 +1,7 @@
-/* Which deliveries of a Kongregate callback came before. Kongregate sends a
- * purchase callback again when it gets no answer, maybe to another server:
- * the ledger records each (order, event) the first time, atomically, so that
- * exactly one delivery reads as the first and an order is awarded once. It
- * lives where session.store says: in this process ("memory"), or in an
- * SQLite file that every process of one machine shares ("sqlite:///path"). */
+/* Which deliveries of a Kongregate callback came before, for a store kept in
+ * this process (session.store "memory"): each (order, event) is recorded the
+ * first time, atomically, so that exactly one delivery reads as the first.
+ * Shared stores record them in their backend instead (store.c). */
 #ifndef GG_LEDGER_H
 #define GG_LEDGER_H
 
@@ -13,18 +11,15 @@
 
 struct ledger;
 
-/* The ledger that url names, or NULL with *code (GG_EINVAL for a url that
- * names none, GG_ESTORE when the file cannot be opened, GG_ENOMEM) and why
- * in msg. */
-struct ledger *ledger_open(const char *url, struct strbuf *msg, int *code);
-void ledger_retain(struct ledger *ledger);
+/* NULL if out of memory. */
+struct ledger *ledger_new(void);
 /* NULL is a no-op. */
-void ledger_release(struct ledger *ledger);
+void ledger_free(struct ledger *ledger);
 
 /* Records key unless a record of it is still kept: *first says whether this
- * call recorded it. Records are kept retention_ms. GG_OK, GG_ENOMEM, or
- * GG_ESTORE with why in msg (nothing was recorded or read: the caller must
- * not take the delivery as first). */
+ * call recorded it. Records are kept retention_ms. GG_OK, or GG_ENOMEM with
+ * why in msg (nothing was recorded: the caller must not take the delivery
+ * as first). */
 int ledger_record(struct ledger *ledger, const char *key, long long retention_ms, bool *first,
                   struct strbuf *msg);
 

@@ -76,6 +76,8 @@ static const struct option_spec specs[OPT_COUNT] = {
     /* Kongregate retries a callback for hours at most: 30 days outlives it. */
     [OPT_LEDGER_RETENTION_MS] =
         {.name = "ledger.retention_ms", .kind = KIND_NUMBER, .fallback = "2592000000", .min = 1, .max = 365 * DAY_MS},
+    /* Unset, logins in a shared store are sealed under the service's key. */
+    [OPT_SESSION_KEY] = {.name = "session.key", .kind = KIND_TEXT, .secret = true},
 };
 
 enum option_id option_find(const char *name)
@@ -318,6 +320,12 @@ const char *options_game_scope(const struct options *options, const char *api_ke
     if (kept && options->kongregate_scope[0] && strcmp(kept, api_key) == 0)
         return options->kongregate_scope;
     return session_game_scope(api_key, scratch) ? scratch : NULL;
+}
+
+const char *options_store_secret(const struct options *options, const char *service_key)
+{
+    const char *key = options->values[OPT_SESSION_KEY];
+    return key ? key : service_key;
 }
 
 bool options_copy(struct options *to, const struct options *from)

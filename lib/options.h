@@ -38,6 +38,7 @@ enum option_id {
     OPT_MAX_CONNECTIONS,
     OPT_SESSION_STORE,
     OPT_LEDGER_RETENTION_MS,
+    OPT_SESSION_KEY,
     OPT_COUNT
 };
 
@@ -76,6 +77,9 @@ bool options_copy(struct options *to, const struct options *from);
  * that, else made in scratch. NULL if out of memory. */
 const char *options_game_scope(const struct options *options, const char *api_key,
                                char scratch[SESSION_SCOPE_SIZE]);
+/* The secret that seals logins in a shared store: session.key, else
+ * service_key (the service's own key in this call; may be NULL). */
+const char *options_store_secret(const struct options *options, const char *service_key);
 /* Wipes and frees every value. */
 void options_clear(struct options *options);
 

@@ -164,7 +164,7 @@ static int take_given(const struct endpoint *endpoint, const struct param_list *
 /* Fills a token the caller left out from what a login taught the store. */
 static int take_from_session(const struct endpoint *endpoint, const struct param_spec *spec,
                              int index, const struct options *options,
-                             struct session_store *store, struct request *req,
+                             struct store *store, struct request *req,
                              struct strbuf *msg)
 {
     bool kongregate = spec->from_session == FROM_KONGREGATE_LOGIN;
@@ -175,14 +175,22 @@ static int take_from_session(const struct endpoint *endpoint, const struct param
     const char *who = request_value(req, endpoint, kongregate ? "user_id" : "member");
     if (!store || !who || !site || req->remembered.token)
         return GG_OK;
-    int found = session_find(store, kongregate ? "kongregate" : "kickapps", site, who,
-                             &req->remembered);
+    const char *secret = options_store_secret(
+        options, kongregate ? request_value(req, endpoint, "api_key")
+                            : options_get(options, OPT_KICKAPPS_DEVELOPER_KEY));
+    struct strbuf why = {0};
+    int found = store_find(store, secret, kongregate ? "kongregate" : "kickapps", site, who,
+                           &req->remembered, &why);
     if (found == GG_ENOMEM) {
         strbuf_adds(msg, "out of memory while reading the session store");
-        return GG_ENOMEM;
+    } else if (found != GG_OK && found != GG_ENOTFOUND) {
+        /* Never a guess: the caller may pass the token itself meanwhile. */
+        strbuf_addf(msg, "%s; the stored '%s' could not be read (pass it explicitly, or retry "
+                         "once the store is back)", why.data ? why.data : "", spec->name);
     }
+    strbuf_release(&why);
     if (found != GG_OK)
-        return GG_OK;
+        return found == GG_ENOTFOUND ? GG_OK : found;
     req->values[index] = req->remembered.token;
     const char *privileges = req->remembered.privileges;
     if (!endpoint->retry_safe && privileges && strcmp(privileges, "RW") != 0) {
@@ -228,7 +236,7 @@ static int check_value(const struct param_spec *spec, const char *value, struct 
 }
 
 static int resolve(const struct endpoint *endpoint, const struct options *options,
-                   struct session_store *store, struct request *req, struct strbuf *msg)
+                   struct store *store, struct request *req, struct strbuf *msg)
 {
     const struct param_spec *params = endpoint->params;
     for (int i = 0; params[i].name; i++) {
@@ -348,7 +356,7 @@ static void add_form(const struct endpoint *endpoint, const bool *in_path,
 }
 
 int request_build(struct request *req, const struct endpoint *endpoint,
-                  const struct options *options, struct session_store *store,
+                  const struct options *options, struct store *store,
                   const struct param_list *params, struct strbuf *msg)
 {
     bool in_path[ENDPOINT_MAX_PARAMS] = {0};

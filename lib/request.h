@@ -6,6 +6,7 @@
 #include "endpoints.h"
 #include "options.h"
 #include "session.h"
+#include "store.h"
 #include "strbuf.h"
 
 /* No field of either service comes near this; a larger value is a mistake. */
@@ -46,7 +47,7 @@ struct param_list param_list_of_pairs(const char *const *pairs);
 /* GG_OK, or a GG_E* code with the reason in msg (names, never values).
  * store may be NULL. */
 int request_build(struct request *req, const struct endpoint *endpoint,
-                  const struct options *options, struct session_store *store,
+                  const struct options *options, struct store *store,
                   const struct param_list *params, struct strbuf *msg);
 /* The value in force for the row's parameter of that name, or NULL. */
 const char *request_value(const struct request *req, const struct endpoint *endpoint,

@@ -52,7 +52,6 @@ struct session_store {
 };
 
 #define INITIAL_BUCKETS 64
-#define KEY_MAX 512
 
 bool session_game_scope(const char *api_key, char scope[SESSION_SCOPE_SIZE])
 {
@@ -116,9 +115,33 @@ static bool make_key(char *key, const char *service, const char *site, char kind
 {
     if (!site)
         site = "";
-    int len = snprintf(key, KEY_MAX, "%s/%zu:%s/%c%zu:%s", service, strlen(site), site, kind,
-                       strlen(who), who);
-    return len > 0 && len < KEY_MAX;
+    int len = snprintf(key, SESSION_KEY_MAX, "%s/%zu:%s/%c%zu:%s", service, strlen(site), site,
+                       kind, strlen(who), who);
+    return len > 0 && len < SESSION_KEY_MAX;
+}
+
+static char kind_of(const char *service, const char *who)
+{
+    return strcmp(service, "kongregate") == 0 || all_digits(who) ? 'i' : 'u';
+}
+
+bool session_key(const char *service, const char *site, const char *who,
+                 char key[SESSION_KEY_MAX])
+{
+    return make_key(key, service, site, kind_of(service, who), who);
+}
+
+int session_keys(const char *service, const struct session_data *data,
+                 char keys[2][SESSION_KEY_MAX])
+{
+    int count = 0;
+    if (data->user_id && make_key(keys[count], service, data->site, 'i', data->user_id))
+        count++;
+    /* A username of digits alone could only ever be asked for as a userId. */
+    if (data->username && kind_of(service, data->username) == 'u' &&
+        make_key(keys[count], service, data->site, 'u', data->username))
+        count++;
+    return count;
 }
 
 static void lock_for_fork(void *object)
@@ -440,31 +463,22 @@ static int lookup_key(struct session_store *store, const char *key, const char *
     return code;
 }
 
-static char kind_of(const char *service, const char *who)
-{
-    return strcmp(service, "kongregate") == 0 || all_digits(who) ? 'i' : 'u';
-}
-
 int session_remember(struct session_store *store, const char *service,
                      const struct session_data *data)
 {
-    char key[KEY_MAX];
-    int code = GG_OK;
-    if (data->user_id && make_key(key, service, data->site, 'i', data->user_id))
-        code = remember_key(store, key, data);
-    /* A username of digits alone could only ever be asked for as a userId. */
-    if (code == GG_OK && data->username && kind_of(service, data->username) == 'u' &&
-        make_key(key, service, data->site, 'u', data->username))
-        code = remember_key(store, key, data);
+    char keys[2][SESSION_KEY_MAX];
+    int count = session_keys(service, data, keys), code = GG_OK;
+    for (int i = 0; i < count && code == GG_OK; i++)
+        code = remember_key(store, keys[i], data);
     return code;
 }
 
 int session_find(struct session_store *store, const char *service, const char *site,
                  const char *who, struct session_data *out)
 {
-    char key[KEY_MAX];
+    char key[SESSION_KEY_MAX];
     *out = (struct session_data){0};
-    if (!make_key(key, service, site, kind_of(service, who), who))
+    if (!session_key(service, site, who, key))
         return GG_ENOTFOUND;
     return lookup_key(store, key, site, out);
 }
@@ -472,7 +486,7 @@ int session_find(struct session_store *store, const char *service, const char *s
 bool session_forget(struct session_store *store, const char *service, const char *site,
                     const char *who)
 {
-    char key[KEY_MAX], other[KEY_MAX] = "", user_id[KEY_MAX] = "";
+    char key[SESSION_KEY_MAX], other[SESSION_KEY_MAX] = "", user_id[SESSION_KEY_MAX] = "";
     char kind = kind_of(service, who);
     if (!make_key(key, service, site, kind, who))
         return false;

@@ -29,6 +29,14 @@ struct session_data {
 #define SESSION_SCOPE_SIZE 17
 bool session_game_scope(const char *api_key, char scope[SESSION_SCOPE_SIZE]);
 
+/* The keys logins are kept under, in any store: who's on site (false if
+ * too long), and each name of a login, user id first (how many). */
+#define SESSION_KEY_MAX 512
+bool session_key(const char *service, const char *site, const char *who,
+                 char key[SESSION_KEY_MAX]);
+int session_keys(const char *service, const struct session_data *data,
+                 char keys[2][SESSION_KEY_MAX]);
+
 struct session_store;
 
 struct session_store *session_store_new(void);

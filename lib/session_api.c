@@ -4,14 +4,26 @@
 #include "json_safe.h"
 #include "result.h"
 #include "session.h"
+#include "store.h"
 
 #include <string.h>
 
+static const char NOTHING_REMEMBERED[] =
+    "nothing remembered for that user (never logged in here, forgotten or expired)";
+
+/* What the store said went wrong. */
+static const char *store_why(const struct strbuf *msg)
+{
+    return msg->failed ? "out of memory" : msg->data ? msg->data : "";
+}
+
 /* The place a user's login is kept under: a KickApps site, or the scope of
- * the game whose api_key the client holds. */
+ * the game whose api_key the client holds; and what seals it in a shared
+ * store. */
 struct where {
     const char *service;
     const char *site;
+    const char *secret;
     char scope[SESSION_SCOPE_SIZE];
 };
 
@@ -30,6 +42,8 @@ static int locate(const struct config *config, const char *service, const char *
             *why = "no site given and option kickapps.as is not set";
             return GG_EINVAL;
         }
+        where->secret = options_store_secret(
+            &config->options, options_get(&config->options, OPT_KICKAPPS_DEVELOPER_KEY));
         return GG_OK;
     }
     if (strcmp(service, "kongregate") != 0) {
@@ -41,6 +55,7 @@ static int locate(const struct config *config, const char *service, const char *
         *why = "option kongregate.api_key is not set (logins are kept per game)";
         return GG_EINVAL;
     }
+    where->secret = options_store_secret(&config->options, api_key);
     where->site = options_game_scope(&config->options, api_key, where->scope);
     if (!where->site) {
         *why = "out of memory";
@@ -91,23 +106,24 @@ GG_EXTERN int gg_session_get(gg_client *client, const char *service, const char 
         return GG_ENOMEM;
     const char *why = "client, service and who are required";
     int code = GG_EINVAL;
+    struct strbuf store_msg = {0};
     if (client) {
         struct config *config = client_config(client);
         struct where where;
         struct session_data data = {0};
         code = locate(config, service, site, who, &where, &why);
-        if (code == GG_OK)
-            code = session_find(config->sessions, service, where.site, who, &data);
-        if (code == GG_ENOTFOUND)
-            why = "nothing remembered for that user (never logged in here, forgotten or expired)";
-        else if (code == GG_ENOMEM)
-            why = "out of memory";
+        if (code == GG_OK) {
+            code = store_find(config->store, where.secret, service, where.site, who, &data,
+                              &store_msg);
+            why = code == GG_ENOTFOUND ? NOTHING_REMEMBERED : store_why(&store_msg);
+        }
         if (code == GG_OK)
             code = fill(result, &where, &data, &why);
         session_data_clear(&data);
         config_release(config);
     }
     result_set_outcome(result, code, why, NULL, 0);
+    strbuf_release(&store_msg);
     if (client)
         client_set_error(client, code, result->message);
     return result_hand_out(result, out);
@@ -121,13 +137,21 @@ GG_EXTERN int gg_session_forget(gg_client *client, const char *service, const ch
     const char *why = "";
     struct config *config = client_config(client);
     struct where where;
+    struct strbuf store_msg = {0};
+    bool live = false;
     int code = locate(config, service, site, who, &where, &why);
-    if (code == GG_OK && !session_forget(config->sessions, service, where.site, who)) {
-        why = "nothing remembered for that user (never logged in here, forgotten or expired)";
+    if (code == GG_OK) {
+        code = store_forget(config->store, where.secret, service, where.site, who, &live,
+                            &store_msg);
+        why = store_why(&store_msg);
+    }
+    if (code == GG_OK && !live) {
+        why = NOTHING_REMEMBERED;
         code = GG_ENOTFOUND;
     }
     config_release(config);
     client_set_error(client, code, code == GG_OK ? NULL : why);
+    strbuf_release(&store_msg);
     return code;
 }
 
@@ -137,23 +161,18 @@ GG_EXTERN int gg_client_share_sessions(gg_client *client, gg_client *owner)
         return GG_EINVAL;
     struct config *owners = client_config(owner);
     pthread_mutex_lock(&client->set_lock);
-    bool shared = client->config->sessions == owners->sessions &&
-                  client->config->ledger == owners->ledger;
+    bool shared = client->config->store == owners->store;
     struct config *next = shared ? NULL : config_copy(client->config);
     int code = GG_OK;
     struct config *previous = NULL;
     if (next) {
         /* The whole store: logins, and the ledger of deliveries. */
-        session_store_retain(owners->sessions);
-        ledger_retain(owners->ledger);
-        struct session_store *own = next->sessions;
-        struct ledger *own_ledger = next->ledger;
-        next->sessions = owners->sessions;
-        next->ledger = owners->ledger;
+        store_retain(owners->store);
+        struct store *own = next->store;
+        next->store = owners->store;
         previous = client_publish(client, next);
         pthread_mutex_unlock(&client->set_lock);
-        session_store_release(own); /* never under set_lock: it may free the store */
-        ledger_release(own_ledger);
+        store_release(own); /* never under set_lock: it may free the store */
     } else {
         if (!shared)
             code = GG_ENOMEM;

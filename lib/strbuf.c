@@ -51,6 +51,17 @@ void strbuf_add(struct strbuf *sb, const char *bytes, size_t len)
     sb->data[sb->len] = '\0';
 }
 
+unsigned char *strbuf_extend(struct strbuf *sb, size_t len)
+{
+    if (!strbuf_reserve(sb, len))
+        return NULL;
+    unsigned char *room = (unsigned char *)sb->data + sb->len;
+    memset(room, 0, len);
+    sb->len += len;
+    sb->data[sb->len] = '\0';
+    return room;
+}
+
 void strbuf_adds(struct strbuf *sb, const char *text)
 {
     strbuf_add(sb, text, strlen(text));

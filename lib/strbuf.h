@@ -15,6 +15,9 @@ struct strbuf {
 };
 
 void strbuf_add(struct strbuf *sb, const char *bytes, size_t len);
+/* Appends len zero bytes for the caller to fill: where they start, or NULL
+ * if out of memory. */
+unsigned char *strbuf_extend(struct strbuf *sb, size_t len);
 void strbuf_adds(struct strbuf *sb, const char *text);
 void strbuf_addf(struct strbuf *sb, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));

@@ -8,6 +8,7 @@
 #include "options.h"
 #include "json_safe.h"
 #include "ledger.h"
+#include "store.h"
 #include "request.h"
 #include "response.h"
 #include "result.h"
@@ -17,6 +18,7 @@
 #include <string.h>
 #include <sys/resource.h>
 #include <time.h>
+#include <unistd.h>
 
 static bool row_has_param(const struct endpoint *row, const char *name, size_t len)
 {
@@ -75,7 +77,7 @@ static void test_table_rows_are_well_formed(void)
     CHECK(endpoint_find("kongregate.nothing") == NULL);
 }
 
-static int build_with(struct session_store *store, const char *endpoint,
+static int build_with(struct store *store, const char *endpoint,
                       const char *const *params, struct request *req, struct strbuf *msg)
 {
     struct options options = {0};
@@ -187,9 +189,10 @@ static void test_value_checks(void)
     strbuf_release(&msg);
 }
 
-static void test_tokens_from_the_session_store(void)
+/* The same checks on each kind of store: the secrets are the ones the
+ * request builder seals with (the call's api_key, the developer key). */
+static void check_tokens_in(struct store *store)
 {
-    struct session_store *store = session_store_new();
     struct request req;
     struct strbuf msg = {0};
 
@@ -200,7 +203,7 @@ static void test_tokens_from_the_session_store(void)
     CHECK(strstr(game, "apikey") == NULL); /* the store never holds a key */
     struct session_data login = {.user_id = "7", .username = "p", .token = "stored-token",
                                  .site = game};
-    CHECK_INT(session_remember(store, "kongregate", &login), GG_OK);
+    CHECK_INT(store_remember(store, "apikey", "kongregate", &login, &msg), GG_OK);
     const char *use[] = {"user_id", "7", "id", "100", NULL};
     CHECK_INT(build_with(store, "kongregate.use_item", use, &req, &msg), GG_OK);
     CHECK_STR(req.body.data, "api_key=apikey&user_id=7&game_auth_token=stored-token&id=100");
@@ -219,7 +222,7 @@ static void test_tokens_from_the_session_store(void)
 
     struct session_data reader = {.token = "read-only", .privileges = "R", .site = "92366",
                                   .username = "reader", .user_id = "55"};
-    CHECK_INT(session_remember(store, "kickapps", &reader), GG_OK);
+    CHECK_INT(store_remember(store, "devkey", "kickapps", &reader, &msg), GG_OK);
     const char *profile[] = {"userId", "1", "member", "reader", NULL};
     CHECK_INT(build_with(store, "kickapps.user_profile", profile, &req, &msg), GG_OK);
     CHECK_STR(req.body.data, "t=read-only"); /* member itself is never sent */
@@ -239,30 +242,68 @@ static void test_tokens_from_the_session_store(void)
      * digits is a userId, whatever usernames the store holds. */
     struct session_data confusing = {.token = "other", .privileges = "RW", .site = "92366",
                                      .username = "55", .user_id = "77"};
-    CHECK_INT(session_remember(store, "kickapps", &confusing), GG_OK);
+    CHECK_INT(store_remember(store, "devkey", "kickapps", &confusing, &msg), GG_OK);
     CHECK_INT(build_with(store, "kickapps.user_profile", by_id, &req, &msg), GG_OK);
     CHECK_STR(req.body.data, "t=read-only");
     request_release(&req);
     struct session_data found;
-    CHECK_INT(session_find(store, "kickapps", "92366", "55", &found), GG_OK);
+    CHECK_INT(store_find(store, "devkey", "kickapps", "92366", "55", &found, &msg), GG_OK);
     CHECK_STR(found.user_id, "55");
     session_data_clear(&found);
     /* Once the real member is gone, "55" finds nobody, not the member named so. */
-    CHECK(session_forget(store, "kickapps", "92366", "reader"));
-    CHECK_INT(session_find(store, "kickapps", "92366", "55", &found), GG_ENOTFOUND);
+    bool live = false;
+    CHECK_INT(store_forget(store, "devkey", "kickapps", "92366", "reader", &live, &msg), GG_OK);
+    CHECK(live);
+    CHECK_INT(store_find(store, "devkey", "kickapps", "92366", "55", &found, &msg), GG_ENOTFOUND);
     CHECK_INT(build_with(store, "kickapps.user_profile", by_id, &req, &msg), GG_EINVAL);
     CHECK_CONTAINS(msg.data, "missing required parameter 't'");
     request_release(&req);
-    CHECK_INT(session_find(store, "kickapps", "92366", "77", &found), GG_OK);
+    CHECK_INT(store_find(store, "devkey", "kickapps", "92366", "77", &found, &msg), GG_OK);
     CHECK_STR(found.username, "55");
     session_data_clear(&found);
     /* Parts are length-prefixed: no site and name can be made to collide. */
     struct session_data tricky = {.token = "t1", .site = "S/1:x", .user_id = "y"};
-    CHECK_INT(session_remember(store, "kickapps", &tricky), GG_OK);
-    CHECK_INT(session_find(store, "kickapps", "S", "x/i1:y", &found), GG_ENOTFOUND);
+    CHECK_INT(store_remember(store, "devkey", "kickapps", &tricky, &msg), GG_OK);
+    CHECK_INT(store_find(store, "devkey", "kickapps", "S", "x/i1:y", &found, &msg), GG_ENOTFOUND);
     strbuf_release(&msg);
-    session_store_release(store);
 }
+
+static void test_tokens_from_the_session_store(void)
+{
+    struct strbuf msg = {0};
+    int code = -1;
+    struct store *memory = store_open("memory", &msg, &code);
+    CHECK_INT(code, GG_OK);
+    check_tokens_in(memory);
+    store_release(memory);
+    char path[] = "/tmp/gamegate-units-XXXXXX";
+    int fd = mkstemp(path);
+    CHECK(fd >= 0);
+    close(fd);
+    char url[64];
+    snprintf(url, sizeof url, "sqlite://%s", path);
+    struct store *sqlite = store_open(url, &msg, &code);
+    CHECK_INT(code, GG_OK);
+    CHECK(store_is_shared(sqlite));
+    check_tokens_in(sqlite);
+    /* Sealed under another secret, an entry reads as absent. */
+    struct session_data found;
+    CHECK_INT(store_find(sqlite, "devkey", "kickapps", "92366", "77", &found, &msg), GG_OK);
+    session_data_clear(&found);
+    CHECK_INT(store_find(sqlite, "not the key", "kickapps", "92366", "77", &found, &msg),
+              GG_ENOTFOUND);
+    CHECK(found.token == NULL);
+    CHECK_INT(store_find(sqlite, NULL, "kickapps", "92366", "77", &found, &msg), GG_EINVAL);
+    store_release(sqlite);
+    for (const char *const *suffix = (const char *const[]){"", "-wal", "-shm", NULL}; *suffix;
+         suffix++) {
+        snprintf(url, sizeof url, "%s%s", path, *suffix);
+        unlink(url);
+    }
+    strbuf_release(&msg);
+}
+
+
 
 static void test_logging_in_again(void)
 {
@@ -336,11 +377,21 @@ static void test_memory_ledger(void)
 {
     struct strbuf msg = {0};
     int code = -1;
-    CHECK(ledger_open("redis://nowhere", &msg, &code) == NULL);
-    CHECK_INT(code, GG_EINVAL);
+    /* What session.store cannot name, or cannot reach, is refused. */
+    const char *refused[] = {"redis", "ftp://host/x", "sqlite://relative/path", "redis://",
+                             "redis://host/notanumber", "redis://host/0?x=1", "unix://relative",
+                             NULL};
+    for (int i = 0; refused[i]; i++) {
+        CHECK(store_open(refused[i], &msg, &code) == NULL);
+        CHECK_INT(code, GG_EINVAL);
+        strbuf_reset(&msg);
+    }
+    CHECK(store_open("redis://127.0.0.1:1/0", &msg, &code) == NULL);
+    CHECK_INT(code, GG_ESTORE);
+    CHECK_CONTAINS(msg.data, "Redis at 127.0.0.1:1 cannot be used");
     strbuf_release(&msg);
-    struct ledger *ledger = ledger_open("memory", &msg, &code);
-    CHECK_INT(code, GG_OK);
+    struct ledger *ledger = ledger_new();
+    CHECK(ledger != NULL);
     bool first = false;
     char key[32];
     /* Many keys, past every growth of the table: each is first once. */
@@ -360,10 +411,8 @@ static void test_memory_ledger(void)
     nanosleep(&(struct timespec){0, 5 * 1000 * 1000}, NULL);
     CHECK_INT(ledger_record(ledger, "scope:e:short", 1, &first, &msg), GG_OK);
     CHECK(first);
-    ledger_retain(ledger);
-    ledger_release(ledger);
-    ledger_release(ledger);
-    ledger_release(NULL);
+    ledger_free(ledger);
+    ledger_free(NULL);
     strbuf_release(&msg);
 }
 

@@ -7,6 +7,7 @@
 #include "options.h"
 #include "request.h"
 #include "session.h"
+#include "store.h"
 
 #include <stdint.h>
 #include <stdlib.h>
@@ -14,7 +15,7 @@
 
 #define MAX_STRINGS 40
 
-static struct session_store *store;
+static struct store *store;
 static struct options options;
 
 static void prepare(void)
@@ -24,16 +25,18 @@ static void prepare(void)
     options_set(&options, OPT_KICKAPPS_DEVELOPER_KEY, "devkey", &ignored);
     options_set(&options, OPT_KICKAPPS_AS, "92366", &ignored);
     strbuf_release(&ignored);
-    store = session_store_new();
+    int code;
+    store = store_open("memory", &ignored, &code);
     struct session_data login = {.user_id = "7", .token = "tok7"};
-    session_remember(store, "kongregate", &login);
+    store_remember(store, NULL, "kongregate", &login, &ignored);
     struct session_data reader = {.token = "tokR", .privileges = "R", .site = "92366",
                                   .username = "reader", .user_id = "8"};
-    session_remember(store, "kickapps", &reader);
+    store_remember(store, NULL, "kickapps", &reader, &ignored);
     /* One member's username is another's userId: the ambiguous case too. */
     struct session_data other = {.token = "tokO", .privileges = "RW", .site = "92366",
                                  .username = "8", .user_id = "9"};
-    session_remember(store, "kickapps", &other);
+    store_remember(store, NULL, "kickapps", &other, &ignored);
+    strbuf_release(&ignored);
 }
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);

@@ -72,8 +72,8 @@ class Sandbox:
             return json.loads(response.read())
 
     def last_request(self):
-        """The method, path (no query) and headers (names in lower case) of the
-        latest request to either service."""
+        """The method, path (no query), headers (names in lower case) and
+        parameters of the latest request to either service."""
         with urllib.request.urlopen(self.url + "/_sandbox/last_request", timeout=30) as response:
             return json.loads(response.read())
 

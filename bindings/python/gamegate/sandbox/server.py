@@ -8,8 +8,9 @@ body; routes of both back ends; JSONP; and controls for tests and users:
                             requests held at the barrier now
   POST /_sandbox/purchase  (api_key, buyer_id, callback_url[, recipient_id, order_info,
                             forge=1]) play Kongregate's side of a purchase toward a game
-  GET  /_sandbox/last_request  the method, path (no query) and headers of the latest
-                            service request (to check what a client added, e.g. traceparent)
+  GET  /_sandbox/last_request  the method, path (no query), headers and parameters of the
+                            latest service request (to check what a client added or sent,
+                            e.g. traceparent, or which token)
 """
 
 import json
@@ -173,7 +174,8 @@ class Handler(BaseHTTPRequestHandler):
                 self.server.requests += 1
                 self.server.last_request = {
                     "method": self.command, "path": raw_path,
-                    "headers": {k.lower(): v for k, v in self.headers.items()}}
+                    "headers": {k.lower(): v for k, v in self.headers.items()},
+                    "params": params}
             request = Request(self.command, raw_path, params, self.client_address[0])
             status, body = handler(self.server.state, request, **captured)
             if fault:
