@@ -247,6 +247,10 @@ $(B)/bench/bench: tests/bench/bench.c $(TEST_HELPERS) $(OBJECTS)
 	@mkdir -p $(@D)
 	$(CC) $(TEST_CFLAGS) -o $@ $< tests/c/sandbox.c $(OBJECTS) $(PKG_LIBS)
 
+$(B)/bench/stores: tests/bench/stores.c $(OBJECTS)
+	@mkdir -p $(@D)
+	$(CC) $(TEST_CFLAGS) -o $@ $< $(OBJECTS) $(PKG_LIBS)
+
 $(B)/bench/loop: tests/bench/loop.c $(B)/lib/$(SONAME)
 	@mkdir -p $(@D)
 	$(CC) $(ALL_CFLAGS) -o $@ $< -L$(B)/lib $(RPATH) -lgamegate $(PKG_LIBS)
@@ -265,8 +269,9 @@ deps-bench:
 BENCH_ROUNDS ?= 5
 
 # In-process costs and the store, then every peer in interleaved rounds.
-bench: $(B)/bench/bench $(B)/bench/loop $(B)/bench/delay_server $(B)/bench/drivers $(PY_EXT) | deps-bench
+bench: $(B)/bench/bench $(B)/bench/loop $(B)/bench/delay_server $(B)/bench/drivers $(B)/bench/stores $(PY_EXT) | deps-bench
 	@$(WITH_SANDBOX) $<
+	@$(PYTHON) tests/bench/stores.py $(B)/bench/stores $(BENCH_ROUNDS)
 	@GAMEGATE_LIBRARY=$(abspath $(B)/lib/$(SONAME)) PYTHONPATH=bindings/python \
 	  $(PYTHON) tests/bench/peers.py $(B)/bench $(BENCH_ROUNDS)
 

@@ -335,12 +335,13 @@ static bool copy_part(CURLU *url, CURLUPart part, char **to)
     char *text = NULL;
     *to = NULL;
     CURLUcode rc = curl_url_get(url, part, &text, CURLU_URLDECODE);
-    if (rc == CURLUE_OK && *text)
+    bool given = rc == CURLUE_OK && *text;
+    if (given)
         *to = strdup(text);
     if (text && part == CURLUPART_PASSWORD)
         wipe(text, strlen(text));
     curl_free(text);
-    return rc == CURLUE_OUT_OF_MEMORY ? false : !text || !*text || *to;
+    return rc != CURLUE_OUT_OF_MEMORY && (!given || *to);
 }
 
 /* The database number of a path "/N" (or none): false if it names none. */

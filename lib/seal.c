@@ -8,6 +8,8 @@
 #include <openssl/kdf.h>
 #include <openssl/params.h>
 #include <openssl/rand.h>
+#include <pthread.h>
+#include <stdio.h>
 #include <string.h>
 
 #define VERSION 1
@@ -18,11 +20,24 @@
  * every process of a fleet must derive the same one from it. */
 static const char SALT[] = "gamegate session store";
 
+/* Fetched once: a fetch searches OpenSSL's providers under a lock, and
+ * costs more than the derivation itself on every call. */
+static EVP_KDF *shared_hkdf;
+static pthread_once_t hkdf_once = PTHREAD_ONCE_INIT;
+
+static void fetch_hkdf(void)
+{
+    shared_hkdf = EVP_KDF_fetch(NULL, "HKDF", NULL);
+    ERR_clear_error();
+}
+
 bool seal_derive_key(const char *secret, const char *service, unsigned char key[SEAL_KEY_SIZE])
 {
     char info[64];
     snprintf(info, sizeof info, "gamegate/%d logins of %s", VERSION, service);
-    EVP_KDF *kdf = EVP_KDF_fetch(NULL, "HKDF", NULL);
+    pthread_once(&hkdf_once, fetch_hkdf);
+    /* Without memory at the first fetch, each call fetches its own. */
+    EVP_KDF *kdf = shared_hkdf ? shared_hkdf : EVP_KDF_fetch(NULL, "HKDF", NULL);
     EVP_KDF_CTX *ctx = kdf ? EVP_KDF_CTX_new(kdf) : NULL;
     OSSL_PARAM params[] = {
         OSSL_PARAM_construct_utf8_string(OSSL_KDF_PARAM_DIGEST, "SHA256", 0),
@@ -33,7 +48,8 @@ bool seal_derive_key(const char *secret, const char *service, unsigned char key[
     };
     bool ok = ctx && EVP_KDF_derive(ctx, key, SEAL_KEY_SIZE, params) == 1;
     EVP_KDF_CTX_free(ctx);
-    EVP_KDF_free(kdf);
+    if (kdf != shared_hkdf)
+        EVP_KDF_free(kdf);
     if (!ok)
         ERR_clear_error(); /* the queue would keep what a failed allocation left */
     return ok;
