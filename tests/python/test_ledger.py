@@ -5,7 +5,6 @@ import hashlib
 import hmac
 import json
 import multiprocessing
-import os
 import time
 
 import pytest
@@ -44,27 +43,6 @@ def test_a_record_is_kept_for_its_retention(key):
         assert client.verify_callback(signed(key, 9))["first_delivery"] is True
         time.sleep(0.05)  # only ever longer than 1 ms
         assert client.verify_callback(signed(key, 9))["first_delivery"] is True
-
-
-def deliver(key, store, order_id, times, ready, out):
-    with gamegate.Client(kongregate={"api_key": key}, session={"store": store}) as client:
-        ready.wait()
-        out.put(sum(client.verify_callback(signed(key, order_id))["first_delivery"]
-                    for _ in range(times)))
-
-
-def test_across_processes_sharing_an_sqlite_store_exactly_one_delivery_is_first(key, tmp_path):
-    store = "sqlite://" + str(tmp_path / "gamegate.db")
-    context = multiprocessing.get_context("spawn")  # separate processes, not forks
-    ready, out = context.Barrier(4, timeout=120), context.Queue()
-    workers = [context.Process(target=deliver, args=(key, store, 1234, 25, ready, out))
-               for _ in range(4)]
-    for worker in workers:
-        worker.start()
-    firsts = [out.get(timeout=120) for _ in workers]
-    for worker in workers:
-        worker.join(timeout=120)
-    assert sum(firsts) == 1, firsts
 
 
 def test_a_client_made_before_fork_records_in_the_shared_file_from_every_child(key, tmp_path):
