@@ -18,6 +18,7 @@
 #include <openssl/err.h>
 #include <openssl/rand.h>
 #include <pthread.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -75,10 +76,43 @@ static void where(const struct redis_backend *self, struct strbuf *msg)
         strbuf_addf(msg, "Redis at %s:%d", self->host, self->port);
 }
 
-/* Runs one command; the reply, or NULL with why in msg. */
+/* hiredis writes with write(): to a peer that closed, that raises SIGPIPE,
+ * whose default action ends the process. It is blocked on this thread for
+ * the command, and one it raised is taken before unblocking (as libcurl
+ * does). */
+struct sigpipe_guard {
+    sigset_t old;
+    bool was_pending;
+};
+
+static void block_sigpipe(struct sigpipe_guard *guard)
+{
+    sigset_t pipe_only, pending;
+    sigemptyset(&pipe_only);
+    sigaddset(&pipe_only, SIGPIPE);
+    sigpending(&pending);
+    guard->was_pending = sigismember(&pending, SIGPIPE);
+    pthread_sigmask(SIG_BLOCK, &pipe_only, &guard->old);
+}
+
+static void unblock_sigpipe(const struct sigpipe_guard *guard)
+{
+    sigset_t pipe_only, pending;
+    sigemptyset(&pipe_only);
+    sigaddset(&pipe_only, SIGPIPE);
+    sigpending(&pending);
+    if (!guard->was_pending && sigismember(&pending, SIGPIPE))
+        sigtimedwait(&pipe_only, NULL, &(struct timespec){0, 0});
+    pthread_sigmask(SIG_SETMASK, &guard->old, NULL);
+}
+
+/* Runs one command; the reply, or NULL with c->err and c->errstr set. */
 static redisReply *command(redisContext *c, int argc, const char **argv, const size_t *lens)
 {
+    struct sigpipe_guard guard;
+    block_sigpipe(&guard);
     redisReply *reply = redisCommandArgv(c, argc, argv, lens);
+    unblock_sigpipe(&guard);
     if (reply && reply->type == REDIS_REPLY_ERROR) {
         /* Redis's own words (WRONGPASS, OOM, READONLY) name no secret. */
         snprintf(c->errstr, sizeof c->errstr, "%.*s", (int)reply->len, reply->str);
@@ -89,23 +123,41 @@ static redisReply *command(redisContext *c, int argc, const char **argv, const s
     return reply;
 }
 
-static redisContext *connect_to(struct redis_backend *self, struct strbuf *msg)
+/* A read that waited out the timeout: hiredis says only "I/O error". */
+static bool timed_out(const redisContext *c)
 {
+    return c->err == REDIS_ERR_IO && strcmp(c->errstr, strerror(EAGAIN)) == 0;
+}
+
+static void explain(const struct redis_backend *self, const redisContext *c, const char *doing,
+                    struct strbuf *msg)
+{
+    strbuf_adds(msg, "session.store: ");
+    where(self, msg);
+    if (timed_out(c))
+        strbuf_addf(msg, " did not answer within %d ms", TIMEOUT_MS);
+    else
+        strbuf_addf(msg, " %s (%s)", doing, c->errstr[0] ? c->errstr : "no answer");
+}
+
+/* A new connection, authenticated, on its database: GG_OK, or GG_ESTORE or
+ * GG_ENOMEM with why in msg. */
+static int connect_to(struct redis_backend *self, redisContext **out, struct strbuf *msg)
+{
+    *out = NULL;
     struct timeval timeout = {TIMEOUT_MS / 1000, (TIMEOUT_MS % 1000) * 1000};
     redisContext *c = self->socket_path ? redisConnectUnixWithTimeout(self->socket_path, timeout)
                                         : redisConnectWithTimeout(self->host, self->port, timeout);
-    if (!c) {
+    if (!c || c->err == REDIS_ERR_OOM) {
+        redisFree(c);
         strbuf_adds(msg, "out of memory");
-        return NULL;
+        return GG_ENOMEM;
     }
     bool ok = !c->err && redisSetTimeout(c, timeout) == REDIS_OK;
     redisReply *reply = NULL;
     if (ok && self->password) {
-        const char *argv[] = {"AUTH", self->user, self->password};
-        if (self->user)
-            reply = command(c, 3, argv, NULL);
-        else
-            reply = command(c, 2, (const char *[]){"AUTH", self->password}, NULL);
+        const char *argv[] = {"AUTH", self->user ? self->user : self->password, self->password};
+        reply = command(c, self->user ? 3 : 2, argv, NULL);
         ok = reply != NULL;
         freeReplyObject(reply);
     }
@@ -115,35 +167,59 @@ static redisContext *connect_to(struct redis_backend *self, struct strbuf *msg)
         freeReplyObject(reply);
     }
     if (!ok) {
-        strbuf_adds(msg, "session.store: ");
-        where(self, msg);
-        strbuf_addf(msg, " cannot be used (%s)", c->errstr[0] ? c->errstr : "no answer");
+        int code = c->err == REDIS_ERR_OOM ? GG_ENOMEM : GG_ESTORE;
+        explain(self, c, "cannot be used", msg);
         redisFree(c);
-        return NULL;
+        return code;
     }
-    return c;
+    *out = c;
+    return GG_OK;
 }
 
-/* A connection: an idle one, or a new one. NULL with why in msg. */
-static redisContext *borrow(struct redis_backend *self, struct strbuf *msg)
+/* Calls fail at once for a moment after Redis failed to answer: each would
+ * otherwise wait out its own timeout. */
+static void mark_down(struct redis_backend *self, const char *why)
 {
     pthread_mutex_lock(&self->lock);
-    redisContext *c = self->idle_count > 0 ? self->idle[--self->idle_count] : NULL;
-    bool down = !c && clock_now_ms() < self->down_until_ms;
+    self->down_until_ms = clock_now_ms() + RETRY_AFTER_MS;
+    snprintf(self->down_because, sizeof self->down_because, "%s", why);
+    pthread_mutex_unlock(&self->lock);
+}
+
+/* Closes every idle connection: when one turned out dead (Redis restarted,
+ * or closed idle clients), its neighbours went the same way. */
+static void drop_idle(struct redis_backend *self)
+{
+    redisContext *dropped[POOL_MAX];
+    pthread_mutex_lock(&self->lock);
+    int count = self->idle_count;
+    memcpy(dropped, self->idle, sizeof *dropped * (size_t)count);
+    self->idle_count = 0;
+    pthread_mutex_unlock(&self->lock);
+    while (count > 0)
+        redisFree(dropped[--count]);
+}
+
+/* A connection: an idle one unless fresh is asked for, else a new one
+ * (*pooled says which), even while calls fail at once. NULL with *code and
+ * why in msg. */
+static redisContext *borrow(struct redis_backend *self, bool fresh, bool *pooled, int *code,
+                            struct strbuf *msg)
+{
+    pthread_mutex_lock(&self->lock);
+    redisContext *c = !fresh && self->idle_count > 0 ? self->idle[--self->idle_count] : NULL;
+    bool down = !c && !fresh && clock_now_ms() < self->down_until_ms;
     if (down)
         strbuf_adds(msg, self->down_because);
     pthread_mutex_unlock(&self->lock);
+    *pooled = c != NULL;
+    *code = down ? GG_ESTORE : GG_OK;
     if (c || down)
         return c;
     size_t start = msg->len;
-    c = connect_to(self, msg);
-    if (!c) {
-        pthread_mutex_lock(&self->lock);
-        self->down_until_ms = clock_now_ms() + RETRY_AFTER_MS;
-        snprintf(self->down_because, sizeof self->down_because, "%s",
-                 msg->data ? msg->data + start : "out of memory");
-        pthread_mutex_unlock(&self->lock);
-    }
+    *code = connect_to(self, &c, msg);
+    if (*code == GG_ESTORE)
+        mark_down(self, msg->data && !msg->failed ? msg->data + start : "");
     return c;
 }
 
@@ -160,37 +236,50 @@ static void give_back(struct redis_backend *self, redisContext *c)
         redisFree(c);
 }
 
-/* Runs one command on a pooled connection; NULL with *code and why in msg.
- * A pooled connection may have been closed by Redis since it was last used:
- * a command that failed on one is sent once more, on a new connection,
- * when retry allows it. */
-static redisReply *run(struct redis_backend *self, int argc, const char **argv,
-                       const size_t *lens, bool retry, int *code, struct strbuf *msg)
+/* Runs one command, on a new connection if fresh; NULL with *code and why
+ * in msg, and *unanswered when it may have been sent and applied with its
+ * answer lost. A pooled connection may have been closed by Redis since it
+ * was last used: when one fails, the pool is emptied, and the command is
+ * sent once more on a new connection if resend allows it (never after a
+ * timeout: Redis may yet run the first). */
+static redisReply *run_on(struct redis_backend *self, bool fresh, int argc, const char **argv,
+                          const size_t *lens, bool resend, int *code, bool *unanswered,
+                          struct strbuf *msg)
 {
-    for (int attempt = 0;; attempt++) {
-        redisContext *c = borrow(self, msg);
-        if (!c) {
-            *code = msg->failed ? GG_ENOMEM : GG_ESTORE;
+    *unanswered = false;
+    for (;; fresh = true) {
+        bool pooled;
+        redisContext *c = borrow(self, fresh, &pooled, code, msg);
+        if (!c)
             return NULL;
-        }
         redisReply *reply = command(c, argc, argv, lens);
-        int err = c->err;
-        char why[sizeof c->errstr];
-        snprintf(why, sizeof why, "%s", c->errstr);
-        give_back(self, c);
-        if (reply)
+        if (reply) {
+            give_back(self, c);
             return reply;
-        bool lost = err == REDIS_ERR_IO || err == REDIS_ERR_EOF;
-        if (lost && retry && attempt == 0)
+        }
+        bool lost = (c->err == REDIS_ERR_IO || c->err == REDIS_ERR_EOF) && !timed_out(c);
+        if (lost && pooled)
+            drop_idle(self);
+        if (lost && pooled && resend && !fresh) {
+            redisFree(c);
             continue;
-        strbuf_adds(msg, "session.store: ");
-        where(self, msg);
-        strbuf_addf(msg, " failed (%s)", err == REDIS_ERR_OOM ? "out of memory"
-                                         : why[0]             ? why
-                                                              : strerror(errno));
-        *code = err == REDIS_ERR_OOM ? GG_ENOMEM : GG_ESTORE;
+        }
+        *unanswered = c->err != REDIS_ERR_OTHER; /* not Redis's own refusal */
+        *code = c->err == REDIS_ERR_OOM ? GG_ENOMEM : GG_ESTORE;
+        size_t start = msg->len;
+        explain(self, c, "failed", msg);
+        if (timed_out(c))
+            mark_down(self, msg->data && !msg->failed ? msg->data + start : "");
+        redisFree(c);
         return NULL;
     }
+}
+
+static redisReply *run(struct redis_backend *self, int argc, const char **argv,
+                       const size_t *lens, bool resend, int *code, bool *unanswered,
+                       struct strbuf *msg)
+{
+    return run_on(self, false, argc, argv, lens, resend, code, unanswered, msg);
 }
 
 static int unexpected(struct redis_backend *self, redisReply *reply, struct strbuf *msg)
@@ -207,14 +296,19 @@ static int redis_get(struct backend *base, const char *key, struct strbuf *value
 {
     struct redis_backend *self = (struct redis_backend *)base;
     int code = GG_OK;
+    bool unanswered;
     *found = false;
-    redisReply *reply = run(self, 2, (const char *[]){"GET", key}, NULL, true, &code, msg);
+    redisReply *reply =
+        run(self, 2, (const char *[]){"GET", key}, NULL, true, &code, &unanswered, msg);
     if (!reply)
         return code;
     if (reply->type == REDIS_REPLY_STRING) {
         strbuf_add(value, reply->str, reply->len);
         *found = !value->failed;
-        code = value->failed ? GG_ENOMEM : GG_OK;
+        if (value->failed) {
+            strbuf_adds(msg, "out of memory");
+            code = GG_ENOMEM;
+        }
     } else if (reply->type != REDIS_REPLY_NIL) {
         return unexpected(self, reply, msg);
     }
@@ -231,7 +325,8 @@ static int redis_put(struct backend *base, const char *key, const void *value, s
     const char *argv[] = {"SET", key, value, "PX", ttl};
     size_t lens[] = {3, strlen(key), len, 2, strlen(ttl)};
     int code = GG_OK;
-    redisReply *reply = run(self, ttl_ms > 0 ? 5 : 3, argv, lens, true, &code, msg);
+    bool unanswered;
+    redisReply *reply = run(self, ttl_ms > 0 ? 5 : 3, argv, lens, true, &code, &unanswered, msg);
     if (!reply)
         return code;
     if (reply->type != REDIS_REPLY_STATUS)
@@ -245,8 +340,10 @@ static int redis_remove(struct backend *base, const char *key, bool *removed,
 {
     struct redis_backend *self = (struct redis_backend *)base;
     int code = GG_OK;
+    bool unanswered;
     *removed = false;
-    redisReply *reply = run(self, 2, (const char *[]){"DEL", key}, NULL, true, &code, msg);
+    redisReply *reply =
+        run(self, 2, (const char *[]){"DEL", key}, NULL, true, &code, &unanswered, msg);
     if (!reply)
         return code;
     if (reply->type != REDIS_REPLY_INTEGER)
@@ -256,10 +353,40 @@ static int redis_remove(struct backend *base, const char *key, bool *removed,
     return GG_OK;
 }
 
-/* SET NX with a value of this call's own: if the connection is lost after
- * Redis applied it, the retry finds the key taken and reads it back to tell
- * "added by this call" from "added by another" (a retry that answered "not
- * first" would leave the order never awarded). */
+/* Takes the key with this call's nonce unless someone holds it; a key
+ * "released" by another call is free, one released by this call is not
+ * (see redis_add). 1 if taken. */
+static const char ADD_SCRIPT[] =
+    "local v = redis.call('GET', KEYS[1]) "
+    "if v and (string.sub(v, 1, 9) ~= 'released:' or v == 'released:' .. ARGV[1]) then "
+    "return 0 end "
+    "redis.call('SET', KEYS[1], ARGV[1], 'PX', ARGV[2]) return 1";
+/* After an add whose answer was lost: 0 if another call holds the key (the
+ * delivery is known not to be first), else 1, the key marked released by
+ * this call, whether or not the add happened, so that the add, if it is
+ * still on its way, finds it held and changes nothing, and the next
+ * delivery finds it free. */
+static const char RELEASE_SCRIPT[] =
+    "local v = redis.call('GET', KEYS[1]) "
+    "if v and v ~= ARGV[1] and string.sub(v, 1, 9) ~= 'released:' then return 0 end "
+    "redis.call('SET', KEYS[1], 'released:' .. ARGV[1], 'PX', ARGV[2]) return 1";
+
+static int integer_reply(struct redis_backend *self, redisReply *reply, long long *value,
+                         struct strbuf *msg)
+{
+    if (reply->type != REDIS_REPLY_INTEGER)
+        return unexpected(self, reply, msg);
+    *value = reply->integer;
+    freeReplyObject(reply);
+    return GG_OK;
+}
+
+/* The add is a script, so that an answer lost on the way (the connection
+ * dropped, or Redis stalled past the timeout) never leaves a key that no
+ * delivery can take: the add is released, and the delivery reads as not
+ * recorded (GG_ESTORE: Kongregate delivers it again, and that delivery is
+ * first). Only if the release cannot reach Redis either does the outcome
+ * stay unknown, and the message says so. */
 static int redis_add(struct backend *base, const char *key, long long ttl_ms, bool *added,
                      struct strbuf *msg)
 {
@@ -275,33 +402,37 @@ static int redis_add(struct backend *base, const char *key, long long ttl_ms, bo
     for (size_t i = 0; i < sizeof nonce; i++)
         snprintf(mine + 2 * i, 3, "%02x", nonce[i]);
     snprintf(ttl, sizeof ttl, "%lld", ttl_ms);
-    const char *argv[] = {"SET", key, mine, "NX", "PX", ttl};
     int code = GG_OK;
-    struct strbuf first_try = {0};
-    redisReply *reply = run(self, 6, argv, NULL, false, &code, &first_try);
-    bool ambiguous = !reply && code == GG_ESTORE;
-    if (ambiguous) /* sent, maybe applied: ask again, and read back whose it is */
-        reply = run(self, 6, argv, NULL, false, &code, msg);
-    else if (!reply)
-        strbuf_add(msg, first_try.data ? first_try.data : "", first_try.len);
-    strbuf_release(&first_try);
-    if (!reply)
-        return code;
-    if (reply->type == REDIS_REPLY_STATUS) {
-        *added = true;
-    } else if (reply->type == REDIS_REPLY_NIL && ambiguous) {
-        freeReplyObject(reply);
-        struct strbuf value = {0};
-        bool found = false;
-        code = redis_get(base, key, &value, &found, msg);
-        *added = code == GG_OK && found && strcmp(value.data, mine) == 0;
-        strbuf_release(&value);
-        return code;
-    } else if (reply->type != REDIS_REPLY_NIL) {
-        return unexpected(self, reply, msg);
+    bool unanswered = false, ignored;
+    long long outcome = 0;
+    struct strbuf tried = {0};
+    redisReply *reply = run(self, 6, (const char *[]){"EVAL", ADD_SCRIPT, "1", key, mine, ttl},
+                            NULL, false, &code, &unanswered, &tried);
+    if (reply) {
+        code = integer_reply(self, reply, &outcome, msg);
+        *added = code == GG_OK && outcome == 1;
+    } else if (unanswered) {
+        struct strbuf release_msg = {0};
+        /* On a new connection, even while calls fail at once: the add may
+         * be waiting in Redis, and only the release can stop it. */
+        reply = run_on(self, true, 6,
+                       (const char *[]){"EVAL", RELEASE_SCRIPT, "1", key, mine, ttl}, NULL,
+                       true, &code, &ignored, &release_msg);
+        if (reply && (code = integer_reply(self, reply, &outcome, &release_msg)) == GG_OK &&
+            outcome == 0) {
+            *added = false; /* another delivery's: known after all */
+        } else {
+            strbuf_add(msg, tried.data ? tried.data : "", tried.len);
+            strbuf_adds(msg, outcome == 1 ? "; nothing was recorded"
+                                          : "; whether it was recorded is unknown");
+            code = code == GG_ENOMEM ? GG_ENOMEM : GG_ESTORE;
+        }
+        strbuf_release(&release_msg);
+    } else {
+        strbuf_add(msg, tried.data ? tried.data : "", tried.len);
     }
-    freeReplyObject(reply);
-    return GG_OK;
+    strbuf_release(&tried);
+    return code;
 }
 
 static void free_backend(struct redis_backend *self)
@@ -384,6 +515,11 @@ static int parse(struct redis_backend *self, const char *url)
         code = GG_ENOMEM;
     if (code == GG_OK && (!self->host || (self->user && !self->password)))
         code = GG_EINVAL;
+    size_t host_len = self->host ? strlen(self->host) : 0;
+    if (code == GG_OK && host_len > 2 && self->host[0] == '[') { /* an IPv6 literal */
+        memmove(self->host, self->host + 1, host_len - 2);
+        self->host[host_len - 2] = '\0';
+    }
     if (code == GG_OK) {
         curl_url_get(parsed, CURLUPART_PORT, &port, 0);
         curl_url_get(parsed, CURLUPART_PATH, &path, 0);
@@ -421,11 +557,10 @@ struct backend *redis_backend_open(const char *url, struct strbuf *msg, int *cod
     /* A first connection now, so that a Redis that cannot be used is said
      * when the option is set; one that goes away later is each call's
      * error until it is back. */
-    redisContext *c = *code == GG_OK ? borrow(self, msg) : NULL;
+    bool pooled;
+    redisContext *c = *code == GG_OK ? borrow(self, true, &pooled, code, msg) : NULL;
     if (c)
         give_back(self, c);
-    else if (*code == GG_OK)
-        *code = msg->failed ? GG_ENOMEM : GG_ESTORE;
     if (*code == GG_OK && fork_watch_add(&self->fork) != 0)
         *code = GG_ENOMEM;
     if (*code == GG_ENOMEM && !msg->len)

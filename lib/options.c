@@ -122,6 +122,8 @@ size_t options_secrets(const struct options *options, const char **out, size_t m
         out[count++] = options->proxy_user;
     if (options->proxy_password && count < max)
         out[count++] = options->proxy_password;
+    if (options->store_password && count < max)
+        out[count++] = options->store_password;
     return count;
 }
 
@@ -237,6 +239,29 @@ static void free_value(char *value)
     }
 }
 
+/* The decoded password of a redis:// URL (NULL if none): GG_OK or GG_ENOMEM
+ * (a URL that names no store is the store's to refuse). */
+static int store_password(const char *text, char **password)
+{
+    *password = NULL;
+    if (strncmp(text, "redis://", 8) != 0)
+        return GG_OK;
+    CURLU *url = curl_url();
+    if (!url)
+        return GG_ENOMEM;
+    char *given = NULL;
+    int code = GG_OK;
+    if (curl_url_set(url, CURLUPART_URL, text, CURLU_NON_SUPPORT_SCHEME) == CURLUE_OK &&
+        curl_url_get(url, CURLUPART_PASSWORD, &given, CURLU_URLDECODE) == CURLUE_OK && *given &&
+        !(*password = strdup(given)))
+        code = GG_ENOMEM;
+    if (given)
+        wipe(given, strlen(given));
+    curl_free(given);
+    curl_url_cleanup(url);
+    return code;
+}
+
 int options_set(struct options *options, enum option_id id, const char *value,
                 struct strbuf *msg)
 {
@@ -264,7 +289,8 @@ int options_set(struct options *options, enum option_id id, const char *value,
             return GG_EINVAL;
         }
         int parsed = spec->kind == KIND_PROXY && *value ? parse_proxy(value, &user, &password)
-                                                        : GG_OK;
+                     : id == OPT_SESSION_STORE      ? store_password(value, &password)
+                                                    : GG_OK;
         if (parsed == GG_ENOMEM) {
             strbuf_adds(msg, "out of memory");
             return GG_ENOMEM;
@@ -301,6 +327,9 @@ int options_set(struct options *options, enum option_id id, const char *value,
         free_value(options->proxy_password);
         options->proxy_user = user;
         options->proxy_password = password;
+    } else if (id == OPT_SESSION_STORE) {
+        free_value(options->store_password);
+        options->store_password = password;
     }
     free_value(options->values[id]);
     options->values[id] = copy;
@@ -332,7 +361,8 @@ bool options_copy(struct options *to, const struct options *from)
 {
     memcpy(to->kongregate_scope, from->kongregate_scope, sizeof to->kongregate_scope);
     bool ok = copy_value(&to->proxy_user, from->proxy_user) &&
-              copy_value(&to->proxy_password, from->proxy_password);
+              copy_value(&to->proxy_password, from->proxy_password) &&
+              copy_value(&to->store_password, from->store_password);
     for (int id = 0; ok && id < OPT_COUNT; id++)
         ok = copy_value(&to->values[id], from->values[id]);
     if (!ok)
@@ -346,5 +376,6 @@ void options_clear(struct options *options)
         free_value(options->values[id]);
     free_value(options->proxy_user);
     free_value(options->proxy_password);
+    free_value(options->store_password);
     *options = (struct options){0};
 }

@@ -47,6 +47,9 @@ struct options {
     /* The proxy URL's user name and password, decoded: secrets within a
      * value that is not one as a whole. */
     char *proxy_user, *proxy_password;
+    /* The password in a redis:// session.store, decoded: it goes only to
+     * Redis, and is scrubbed from every message in case it comes back. */
+    char *store_password;
     /* The session store's scope of kongregate.api_key, made when it is set:
      * a digest each call would cost more than the rest of a lookup. */
     char kongregate_scope[SESSION_SCOPE_SIZE]; /* "" when unset */

@@ -33,15 +33,16 @@ static int queue_fd(struct gg_client *client)
     return client->done_fd;
 }
 
-/* Ends a call: its result settled, it joins the queue, the fd turns
- * readable. Called without done_lock. */
+/* Ends a call's transfers: it joins the queue, the fd turns readable.
+ * Called without done_lock, on whichever thread drives the client's
+ * transfers: what is left (teaching the session store, which may wait on
+ * a shared one) is done by gg_pending_finish, on the caller's thread, so
+ * that no transfer of the client waits behind the store. */
 static void free_completed(struct gg_client *client);
 
 static void complete(struct call *call)
 {
     struct gg_client *client = call->client;
-    call_conclude(call, false);
-    call_release(call);
     pthread_mutex_lock(&client->done_lock);
     client->free_completed = free_completed;
     call->state = CALL_DONE;
@@ -163,6 +164,7 @@ static bool copy_params(const struct param_list *given, struct call *call,
 
 static void free_pending(struct gg_pending *pending)
 {
+    call_release(&pending->call);
     if (pending->call.params_copy) {
         wipe(pending->call.params_copy, pending->call.params_copy_bytes);
         free(pending->call.params_copy);
@@ -211,7 +213,6 @@ static int call_start(gg_client *client, const char *endpoint, const struct para
     pthread_mutex_unlock(&client->done_lock);
     if (!ready) {
         gg_result_free(call->result);
-        call_release(call);
         free_pending(pending);
         client_set_error(client, GG_ENOMEM, NULL);
         return GG_ENOMEM;
@@ -291,17 +292,20 @@ GG_EXTERN int gg_pending_finish(gg_pending *pending, gg_result **out)
         *out = NULL;
     if (!pending)
         return GG_EINVAL;
+    call_conclude(&pending->call, false);
     int code = result_hand_out(pending->call.result, out);
     free_pending(pending);
     return code;
 }
 
-/* What gg_client_free calls for the completed calls nobody took. */
+/* What gg_client_free calls for the completed calls nobody took: their
+ * results go unread, and their logins unremembered. */
 static void free_completed(struct gg_client *client)
 {
     for (struct call *call = client->done_head, *next; call; call = next) {
         next = call->next_done;
-        gg_pending_finish((struct gg_pending *)call, NULL);
+        gg_result_free(call->result);
+        free_pending((struct gg_pending *)call);
     }
     client->done_head = client->done_tail = NULL;
 }

@@ -208,8 +208,12 @@ static int derive(const char *secret, const char *service, unsigned char key[SEA
 int store_find(struct store *store, const char *secret, const char *service, const char *site,
                const char *who, struct session_data *out, struct strbuf *msg)
 {
-    if (!store->backend)
-        return session_find(store->sessions, service, site, who, out);
+    if (!store->backend) {
+        int code = session_find(store->sessions, service, site, who, out);
+        if (code == GG_ENOMEM)
+            strbuf_adds(msg, "out of memory");
+        return code;
+    }
     *out = (struct session_data){0};
     char key[SESSION_KEY_MAX], full[NAMESPACED_MAX];
     unsigned char seal_key[SEAL_KEY_SIZE];

@@ -10,8 +10,10 @@ import json
 import multiprocessing
 import os
 import shutil
+import signal
 import socket
 import subprocess
+import sys
 import threading
 import time
 import urllib.parse
@@ -357,5 +359,118 @@ def test_a_redis_with_a_password(tmp_path, sandbox):
             gamegate.Client(session={"store": "redis://:wrong-pass@127.0.0.1:%d/2"
                                      % server.port})
         assert "wrong-pass" not in str(raised.value)
+    finally:
+        server.stop()
+
+
+def fill_pool(client, user_id, threads=16):
+    """Many lookups at once, so that the client pools many connections."""
+    start = threading.Barrier(threads)
+
+    def look():
+        start.wait()
+        for _ in range(20):
+            client.session("kongregate", user_id)
+    pool = [threading.Thread(target=look) for _ in range(threads)]
+    for thread in pool:
+        thread.start()
+    for thread in pool:
+        thread.join()
+
+
+def test_after_redis_restarts_no_call_fails_on_a_dead_pooled_connection(sandbox, tmp_path):
+    server = Redis(tmp_path)
+    try:
+        user_id, _, token = sandbox.player()
+        with gamegate.Client(**options(sandbox, server.url("tcp"))) as client:
+            client.kongregate.authenticate(user_id=user_id, game_auth_token=token)
+            fill_pool(client, user_id)
+            server.stop()
+            server.start()  # the login persisted (appendonly)
+            for _ in range(20):
+                assert client.session("kongregate", user_id)["game_auth_token"] == token
+    finally:
+        server.stop()
+
+
+def test_connections_redis_closed_while_idle_are_replaced_unseen(sandbox, redis):
+    redis.command("FLUSHALL")
+    user_id, _, token = sandbox.player()
+    with gamegate.Client(**options(sandbox, redis.url("unix"))) as client:
+        client.kongregate.authenticate(user_id=user_id, game_auth_token=token)
+        fill_pool(client, user_id)
+        redis.command("CONFIG", "SET", "timeout", "1")
+        try:
+            time.sleep(2.5)  # Redis closes every idle client
+            for _ in range(20):
+                assert client.session("kongregate", user_id)["game_auth_token"] == token
+        finally:
+            redis.command("CONFIG", "SET", "timeout", "0")
+
+
+SIGPIPE_CHILD = """
+import signal, sys, threading
+signal.signal(signal.SIGPIPE, signal.SIG_DFL)  # as a C server has it
+import gamegate
+client = gamegate.Client(session={"store": sys.argv[1]}, kongregate={"api_key": "k"})
+def look():
+    for _ in range(20):
+        client.session("kongregate", 1)
+threads = [threading.Thread(target=look) for _ in range(16)]
+[t.start() for t in threads]
+[t.join() for t in threads]
+print("pooled", flush=True)
+sys.stdin.readline()  # Redis restarts meanwhile
+for _ in range(20):
+    try:
+        client.session("kongregate", 1)
+    except gamegate.StoreError:
+        pass
+print("alive", flush=True)
+"""
+
+
+def test_a_connection_redis_closed_raises_no_sigpipe(tmp_path):
+    server = Redis(tmp_path)
+    try:
+        child = subprocess.Popen([sys.executable, "-c", SIGPIPE_CHILD, server.url("unix")],
+                                 stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True,
+                                 env=dict(os.environ))
+        assert child.stdout.readline().strip() == "pooled"
+        server.stop()
+        server.start()
+        out, _ = child.communicate("go\n", timeout=60)
+        assert child.returncode == 0, "the process ended with %d" % child.returncode
+        assert out.strip() == "alive"
+    finally:
+        server.stop()
+
+
+def test_a_delivery_redis_stalls_on_is_not_recorded_and_its_redelivery_is_first(sandbox,
+                                                                                tmp_path):
+    server = Redis(tmp_path)
+    key = sandbox.game["api_key"]
+    try:
+        with gamegate.Client(kongregate={"api_key": key},
+                             session={"store": server.url("tcp")}) as client:
+            server.process.send_signal(signal.SIGSTOP)
+            try:
+                with pytest.raises(gamegate.StoreError, match="did not answer") as raised:
+                    client.verify_callback(signed(key, 9001))
+                assert "recorded" in str(raised.value)
+            finally:
+                server.process.send_signal(signal.SIGCONT)
+            # Redis now runs what was queued while it stalled; then Kongregate
+            # delivers again (after the store's one-second pause).
+            firsts = []
+            for _ in range(100):
+                try:
+                    firsts.append(client.verify_callback(signed(key, 9001))["first_delivery"])
+                except gamegate.StoreError:
+                    time.sleep(0.1)
+                    continue
+                if len(firsts) == 3:
+                    break
+            assert firsts == [True, False, False]
     finally:
         server.stop()
