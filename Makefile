@@ -234,8 +234,12 @@ test-fork: $(B)/tests/test_fork $(B)/asan/tests/test_fork
 test-oom: $(B)/tests/test_oom
 	GG_LIBRARY=$(B)/lib/$(SONAME) $(WITH_SANDBOX) $(B)/tests/test_oom
 
+# The store in memory, in an SQLite file and in a Redis of its own.
 test-tsan: $(B)/tsan/tests/test_threads $(B)/tsan/tests/test_pool $(B)/tsan/tests/test_async
 	TSAN_OPTIONS=halt_on_error=1:exitcode=66 $<
+	rm -f $(B)/tsan/threads.db*
+	GAMEGATE_TEST_STORE=sqlite://$(abspath $(B))/tsan/threads.db TSAN_OPTIONS=halt_on_error=1:exitcode=66 $<
+	TSAN_OPTIONS=halt_on_error=1:exitcode=66 tools/with-redis $<
 	TSAN_OPTIONS=halt_on_error=1:exitcode=66 $(WITH_SANDBOX) $(B)/tsan/tests/test_pool
 	TSAN_OPTIONS=halt_on_error=1:exitcode=66 $(WITH_SANDBOX) $(B)/tsan/tests/test_async
 

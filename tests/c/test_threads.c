@@ -2,7 +2,9 @@
  * thread has its own client sharing one store, and remembers (through
  * invalidate_user_inventory callbacks), reads and forgets users chosen from a
  * small set, so that they meet on the same entries, while the store's
- * settings change under them and clients come and go. No network. */
+ * settings change under them and clients come and go. No network, unless
+ * GAMEGATE_TEST_STORE names a shared store (session.store) to run it on
+ * instead of the one in memory, with fewer operations. */
 #include "check.h"
 
 #include <gamegate.h>
@@ -13,8 +15,9 @@
 #include <string.h>
 
 #define THREADS 16
-#define OPERATIONS 20000
 #define USERS 64
+
+static int operations = 20000;
 
 static const char *api_key = "748e63d7-c48c-418c-aa25-80456de2b98c";
 static gg_client *owner;
@@ -39,7 +42,7 @@ static void *work(void *arg)
     struct worker *w = arg;
     gg_client *client = new_sharing_client();
     char user[16], token[32], form[256];
-    for (int i = 0; client && i < OPERATIONS; i++) {
+    for (int i = 0; client && i < operations; i++) {
         snprintf(user, sizeof user, "%u", rand_r(&w->seed) % USERS);
         int code;
         switch (rand_r(&w->seed) % 4) {
@@ -90,6 +93,11 @@ static void *work(void *arg)
 int main(void)
 {
     CHECK_INT(gg_client_new(&owner), GG_OK);
+    const char *store = getenv("GAMEGATE_TEST_STORE");
+    if (store && *store) {
+        CHECK_INT(gg_client_set(owner, "session.store", store), GG_OK);
+        operations = 1000;
+    }
     pthread_t threads[THREADS];
     struct worker workers[THREADS];
     for (int t = 0; t < THREADS; t++) {
@@ -108,8 +116,9 @@ int main(void)
     gg_client_free(owner);
     CHECK_INT(bad, 0);
     CHECK(remembered > 0 && found > 0 && forgotten > 0);
-    printf("threads: %d threads x %d operations on one store: %ld remembered, %ld found, "
+    printf("threads: %d threads x %d operations on one %s store: %ld remembered, %ld found, "
            "%ld forgotten, %ld inconsistent\n",
-           THREADS, OPERATIONS, remembered, found, forgotten, bad);
+           THREADS, operations, store && *store ? "shared" : "in-memory", remembered, found,
+           forgotten, bad);
     return check_summary();
 }
