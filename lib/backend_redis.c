@@ -22,6 +22,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 /* A LAN round trip is well under a millisecond: two seconds means Redis is
@@ -207,8 +208,9 @@ static redisContext *borrow(struct redis_backend *self, bool fresh, bool *pooled
                             struct strbuf *msg)
 {
     pthread_mutex_lock(&self->lock);
-    redisContext *c = !fresh && self->idle_count > 0 ? self->idle[--self->idle_count] : NULL;
-    bool down = !c && !fresh && clock_now_ms() < self->down_until_ms;
+    bool down = !fresh && clock_now_ms() < self->down_until_ms;
+    redisContext *c = !fresh && !down && self->idle_count > 0 ? self->idle[--self->idle_count]
+                                                                : NULL;
     if (down)
         strbuf_adds(msg, self->down_because);
     pthread_mutex_unlock(&self->lock);
@@ -258,7 +260,7 @@ static redisReply *run_on(struct redis_backend *self, bool fresh, int argc, cons
             return reply;
         }
         bool lost = (c->err == REDIS_ERR_IO || c->err == REDIS_ERR_EOF) && !timed_out(c);
-        if (lost && pooled)
+        if ((lost && pooled) || timed_out(c))
             drop_idle(self);
         if (lost && pooled && resend && !fresh) {
             redisFree(c);
@@ -353,47 +355,74 @@ static int redis_remove(struct backend *base, const char *key, bool *removed,
     return GG_OK;
 }
 
-/* Takes the key with this call's nonce unless someone holds it; a key
- * "released" by another call is free, one released by this call is not
- * (see redis_add). 1 if taken. */
+/* The first-delivery check, in two steps, so that no answer lost on the way
+ * (a connection dropped, Redis stalled past the timeout) can leave a key
+ * held by a delivery that was never told it was first:
+ * - ADD takes a free key for this call, as "pending:<nonce>", which expires
+ *   after PENDING_MS unless confirmed;
+ * - CONFIRM makes it "done:<nonce>" for the retention; only its answer
+ *   makes the delivery first;
+ * - ABORT, after an answer was lost, marks the key "aborted:<nonce>": free
+ *   for any other delivery, while this call's own ADD, if it still reaches
+ *   Redis, changes nothing.
+ * A delivery that finds another's pending key waits for it to be confirmed,
+ * up to IN_DOUBT_WAIT_MS, then is in doubt (GG_ESTORE: Kongregate delivers
+ * it again).
+ * ADD and CONFIRM are idempotent for their nonce, so each may be sent again
+ * on a new connection when a pooled one turns out dead. */
+#define PENDING_MS 30000
+#define IN_DOUBT_WAIT_MS 1000
+
+enum check { CHECK_TAKEN = 1, CHECK_HELD = 0, CHECK_IN_DOUBT = 2 };
+
 static const char ADD_SCRIPT[] =
     "local v = redis.call('GET', KEYS[1]) "
-    "if v and (string.sub(v, 1, 9) ~= 'released:' or v == 'released:' .. ARGV[1]) then "
-    "return 0 end "
-    "redis.call('SET', KEYS[1], ARGV[1], 'PX', ARGV[2]) return 1";
-/* After an add whose answer was lost: 0 if another call holds the key (the
- * delivery is known not to be first), else 1, the key marked released by
- * this call, whether or not the add happened, so that the add, if it is
- * still on its way, finds it held and changes nothing, and the next
- * delivery finds it free. */
-static const char RELEASE_SCRIPT[] =
+    "if v == false or (string.sub(v, 1, 8) == 'aborted:' and v ~= 'aborted:' .. ARGV[1]) then "
+    "  redis.call('SET', KEYS[1], 'pending:' .. ARGV[1], 'PX', ARGV[2]) return 1 end "
+    "if v == 'pending:' .. ARGV[1] then return 1 end "
+    "if string.sub(v, 1, 5) == 'done:' then return 0 end "
+    "return 2";
+static const char CONFIRM_SCRIPT[] =
     "local v = redis.call('GET', KEYS[1]) "
-    "if v and v ~= ARGV[1] and string.sub(v, 1, 9) ~= 'released:' then return 0 end "
-    "redis.call('SET', KEYS[1], 'released:' .. ARGV[1], 'PX', ARGV[2]) return 1";
+    "if v == 'pending:' .. ARGV[1] or v == 'done:' .. ARGV[1] then "
+    "  redis.call('SET', KEYS[1], 'done:' .. ARGV[1], 'PX', ARGV[2]) return 1 end "
+    "if v and string.sub(v, 1, 5) == 'done:' then return 0 end "
+    "return 2";
+static const char ABORT_SCRIPT[] =
+    "local v = redis.call('GET', KEYS[1]) "
+    "if v == false or v == 'pending:' .. ARGV[1] or v == 'done:' .. ARGV[1] "
+    "   or string.sub(v, 1, 8) == 'aborted:' then "
+    "  redis.call('SET', KEYS[1], 'aborted:' .. ARGV[1], 'PX', ARGV[2]) return 1 end "
+    "return 0";
 
-static int integer_reply(struct redis_backend *self, redisReply *reply, long long *value,
-                         struct strbuf *msg)
+/* Runs one of the scripts: GG_OK with its number in *outcome, or the
+ * failure (*unanswered: it may have run). */
+static int script(struct redis_backend *self, bool fresh, const char *body, const char *key,
+                  const char *nonce, long long ms, long long *outcome, bool *unanswered,
+                  struct strbuf *msg)
 {
+    char ms_text[24];
+    snprintf(ms_text, sizeof ms_text, "%lld", ms);
+    int code = GG_OK;
+    redisReply *reply = run_on(self, fresh, 6,
+                               (const char *[]){"EVAL", body, "1", key, nonce, ms_text}, NULL,
+                               true, &code, unanswered, msg);
+    if (!reply)
+        return code;
     if (reply->type != REDIS_REPLY_INTEGER)
         return unexpected(self, reply, msg);
-    *value = reply->integer;
+    *outcome = reply->integer;
     freeReplyObject(reply);
     return GG_OK;
 }
 
-/* The add is a script, so that an answer lost on the way (the connection
- * dropped, or Redis stalled past the timeout) never leaves a key that no
- * delivery can take: the add is released, and the delivery reads as not
- * recorded (GG_ESTORE: Kongregate delivers it again, and that delivery is
- * first). Only if the release cannot reach Redis either does the outcome
- * stay unknown, and the message says so. */
 static int redis_add(struct backend *base, const char *key, long long ttl_ms, bool *added,
                      struct strbuf *msg)
 {
     struct redis_backend *self = (struct redis_backend *)base;
     *added = false;
     unsigned char nonce[16];
-    char mine[2 * sizeof nonce + 1], ttl[24];
+    char mine[2 * sizeof nonce + 1];
     if (RAND_bytes(nonce, sizeof nonce) != 1) {
         ERR_clear_error();
         strbuf_adds(msg, "out of memory");
@@ -401,37 +430,54 @@ static int redis_add(struct backend *base, const char *key, long long ttl_ms, bo
     }
     for (size_t i = 0; i < sizeof nonce; i++)
         snprintf(mine + 2 * i, 3, "%02x", nonce[i]);
-    snprintf(ttl, sizeof ttl, "%lld", ttl_ms);
-    int code = GG_OK;
-    bool unanswered = false, ignored;
-    long long outcome = 0;
-    struct strbuf tried = {0};
-    redisReply *reply = run(self, 6, (const char *[]){"EVAL", ADD_SCRIPT, "1", key, mine, ttl},
-                            NULL, false, &code, &unanswered, &tried);
-    if (reply) {
-        code = integer_reply(self, reply, &outcome, msg);
-        *added = code == GG_OK && outcome == 1;
-    } else if (unanswered) {
-        struct strbuf release_msg = {0};
-        /* On a new connection, even while calls fail at once: the add may
-         * be waiting in Redis, and only the release can stop it. */
-        reply = run_on(self, true, 6,
-                       (const char *[]){"EVAL", RELEASE_SCRIPT, "1", key, mine, ttl}, NULL,
-                       true, &code, &ignored, &release_msg);
-        if (reply && (code = integer_reply(self, reply, &outcome, &release_msg)) == GG_OK &&
-            outcome == 0) {
-            *added = false; /* another delivery's: known after all */
-        } else {
-            strbuf_add(msg, tried.data ? tried.data : "", tried.len);
-            strbuf_adds(msg, outcome == 1 ? "; nothing was recorded"
-                                          : "; whether it was recorded is unknown");
-            code = code == GG_ENOMEM ? GG_ENOMEM : GG_ESTORE;
-        }
-        strbuf_release(&release_msg);
-    } else {
-        strbuf_add(msg, tried.data ? tried.data : "", tried.len);
+    long long outcome = -1;
+    bool unanswered = false;
+    struct strbuf lost = {0};
+    int code = script(self, false, ADD_SCRIPT, key, mine, PENDING_MS, &outcome, &unanswered,
+                      &lost);
+    /* A peer being recorded confirms within a round trip or two: waited
+     * for, a little, so that a duplicate delivered at the same moment
+     * reads as such rather than as an error. */
+    for (int wait_ms = 2, waited_ms = 0;
+         code == GG_OK && outcome == CHECK_IN_DOUBT && waited_ms < IN_DOUBT_WAIT_MS;
+         waited_ms += wait_ms, wait_ms = wait_ms < 100 ? 2 * wait_ms : wait_ms) {
+        nanosleep(&(struct timespec){0, wait_ms * 1000000L}, NULL);
+        code = script(self, false, ADD_SCRIPT, key, mine, PENDING_MS, &outcome, &unanswered,
+                      &lost);
     }
-    strbuf_release(&tried);
+    if (code == GG_OK && outcome == CHECK_TAKEN) {
+        code = script(self, false, CONFIRM_SCRIPT, key, mine, ttl_ms, &outcome, &unanswered,
+                      &lost);
+        if (code != GG_OK && unanswered) { /* once more, on a new connection */
+            strbuf_reset(&lost);
+            code = script(self, true, CONFIRM_SCRIPT, key, mine, ttl_ms, &outcome, &unanswered,
+                          &lost);
+        }
+    }
+    if (code == GG_OK) {
+        *added = outcome == CHECK_TAKEN;
+        if (outcome == CHECK_IN_DOUBT) {
+            strbuf_adds(msg, "session.store: another delivery of this order is being recorded "
+                             "at this moment (answer with an error: Kongregate delivers it "
+                             "again)");
+            code = GG_ESTORE;
+        }
+    } else if (unanswered) {
+        /* On a new connection, even while calls fail at once: this call's
+         * ADD or CONFIRM may be waiting in Redis, and only this stops it. */
+        struct strbuf ignored = {0};
+        bool abort_unanswered;
+        int aborted = script(self, true, ABORT_SCRIPT, key, mine, PENDING_MS, &outcome,
+                             &abort_unanswered, &ignored);
+        strbuf_release(&ignored);
+        strbuf_add(msg, lost.data ? lost.data : "", lost.len);
+        strbuf_adds(msg, aborted == GG_OK ? "; the delivery was not recorded"
+                                          : "; whether the delivery was recorded is unknown "
+                                            "(reconcile the order by its order_id)");
+    } else {
+        strbuf_add(msg, lost.data ? lost.data : "", lost.len);
+    }
+    strbuf_release(&lost);
     return code;
 }
 
