@@ -263,10 +263,11 @@ static redisReply *run_on(struct redis_backend *self, bool fresh, int argc, cons
         if ((lost && pooled) || timed_out(c))
             drop_idle(self);
         if (lost && pooled && resend && !fresh) {
+            *unanswered = true; /* it may have run before the connection dropped */
             redisFree(c);
             continue;
         }
-        *unanswered = c->err != REDIS_ERR_OTHER; /* not Redis's own refusal */
+        *unanswered = *unanswered || c->err != REDIS_ERR_OTHER; /* not Redis's own refusal */
         *code = c->err == REDIS_ERR_OOM ? GG_ENOMEM : GG_ESTORE;
         size_t start = msg->len;
         explain(self, c, "failed", msg);
@@ -431,10 +432,13 @@ static int redis_add(struct backend *base, const char *key, long long ttl_ms, bo
     for (size_t i = 0; i < sizeof nonce; i++)
         snprintf(mine + 2 * i, 3, "%02x", nonce[i]);
     long long outcome = -1;
-    bool unanswered = false;
+    /* Whether any script of this call may have run unanswered: then it is
+     * withdrawn, whatever the later attempts said. */
+    bool unanswered = false, maybe_ran = false;
     struct strbuf lost = {0};
     int code = script(self, false, ADD_SCRIPT, key, mine, PENDING_MS, &outcome, &unanswered,
                       &lost);
+    maybe_ran |= unanswered;
     /* A peer being recorded confirms within a round trip or two: waited
      * for, a little, so that a duplicate delivered at the same moment
      * reads as such rather than as an error. */
@@ -444,14 +448,17 @@ static int redis_add(struct backend *base, const char *key, long long ttl_ms, bo
         nanosleep(&(struct timespec){0, wait_ms * 1000000L}, NULL);
         code = script(self, false, ADD_SCRIPT, key, mine, PENDING_MS, &outcome, &unanswered,
                       &lost);
+        maybe_ran |= unanswered;
     }
     if (code == GG_OK && outcome == CHECK_TAKEN) {
         code = script(self, false, CONFIRM_SCRIPT, key, mine, ttl_ms, &outcome, &unanswered,
                       &lost);
+        maybe_ran |= unanswered;
         if (code != GG_OK && unanswered) { /* once more, on a new connection */
             strbuf_reset(&lost);
             code = script(self, true, CONFIRM_SCRIPT, key, mine, ttl_ms, &outcome, &unanswered,
                           &lost);
+            maybe_ran |= unanswered;
         }
     }
     if (code == GG_OK) {
@@ -462,7 +469,7 @@ static int redis_add(struct backend *base, const char *key, long long ttl_ms, bo
                              "again)");
             code = GG_ESTORE;
         }
-    } else if (unanswered) {
+    } else if (maybe_ran) {
         /* On a new connection, even while calls fail at once: this call's
          * ADD or CONFIRM may be waiting in Redis, and only this stops it. */
         struct strbuf ignored = {0};
