@@ -479,10 +479,12 @@ def test_a_delivery_redis_stalls_on_is_not_recorded_and_its_redelivery_is_first(
 class AnswerDroppingProxy:
     """A TCP relay to Redis that, for the first command containing `marker`,
     holds Redis's answer `hold` seconds and then drops it with the
-    connection: the command ran, and its caller never hears."""
+    connection: the command ran, and its caller never hears. The
+    connections numbered in `refuse` (from 0) are closed at once."""
 
-    def __init__(self, redis_port, marker, hold):
+    def __init__(self, redis_port, marker, hold, refuse=()):
         self.redis_port, self.marker, self.hold = redis_port, marker, hold
+        self.refuse, self.accepted = set(refuse), 0
         self.fired = threading.Event()
         self.listener = socket.socket()
         self.listener.bind(("127.0.0.1", 0))
@@ -496,6 +498,10 @@ class AnswerDroppingProxy:
                 client, _ = self.listener.accept()
             except OSError:
                 return
+            self.accepted += 1
+            if self.accepted - 1 in self.refuse:
+                client.close()
+                continue
             server = socket.create_connection(("127.0.0.1", self.redis_port))
             armed = threading.Event()
             threading.Thread(target=self.pump, args=(client, server, armed, True),
@@ -571,3 +577,28 @@ def test_a_delivery_whose_check_lost_its_answer_and_one_arriving_meanwhile_award
             assert told.count(True) == 1, (outcomes, meanwhile, told)
     finally:
         proxy.close()
+
+
+def test_a_confirmation_that_ran_unanswered_is_withdrawn_even_when_its_retry_cannot_connect(
+        sandbox, tmp_path):
+    server = Redis(tmp_path)
+    key = sandbox.game["api_key"]
+    # Connection 0 carries the check and its confirmation, whose answer never
+    # comes; connection 1 (the confirmation sent again) closes before its
+    # AUTH is answered, so nothing was sent on it; connection 2 withdraws
+    # the key.
+    proxy = AnswerDroppingProxy(server.port, b"KEYS[1], 'done:'", hold=3.0, refuse=[1])
+    try:
+        server.command("CONFIG", "SET", "requirepass", "pw")
+        through_proxy = "redis://:pw@127.0.0.1:%d/0" % proxy.port
+        with gamegate.Client(kongregate={"api_key": key},
+                             session={"store": through_proxy}) as x:
+            with pytest.raises(gamegate.StoreError, match="the delivery was not recorded"):
+                x.verify_callback(signed(key, 4711))
+        direct = "redis://:pw@127.0.0.1:%d/0" % server.port
+        with gamegate.Client(kongregate={"api_key": key}, session={"store": direct}) as y:
+            assert [y.verify_callback(signed(key, 4711))["first_delivery"]
+                    for _ in range(2)] == [True, False]
+    finally:
+        proxy.close()
+        server.stop()
