@@ -52,7 +52,7 @@ class Redis:
             try:
                 if self.command("PING") == "PONG":
                     return
-            except OSError:
+            except (OSError, RuntimeError):  # not listening yet, or still loading
                 time.sleep(0.02)
         raise RuntimeError("redis-server did not start")
 
