@@ -168,7 +168,10 @@ GG_EXTERN int gg_call_n(gg_client *client, const char *endpoint, const char *con
                         const char *const *values, size_t count, gg_result **out);
 
 /*
- * Asynchronous calls, for event loops: nothing here blocks. gg_call_start
+ * Asynchronous calls, for event loops: nothing here waits for the network,
+ * except a shared session store (session.store naming SQLite or Redis),
+ * which gg_call_start reads and gg_pending_finish writes on the caller's
+ * thread (never on the I/O thread). gg_call_start
  * checks and starts a call like gg_call (same validation, session store,
  * retries, outcome and redaction) and returns at once; *out (if out is not
  * NULL) is a handle for gg_pending_cancel, valid until gg_pending_finish.
@@ -178,7 +181,7 @@ GG_EXTERN int gg_call_n(gg_client *client, const char *endpoint, const char *con
  * gg_client_next_done then takes them one by one (*out NULL when none is
  * left), gg_pending_userdata gives back the userdata passed to
  * gg_call_start, and gg_pending_finish hands over the result (as gg_call
- * does) and frees the handle. A client is freed only once every call it
+ * does, remembering a login it carries) and frees the handle. A client is freed only once every call it
  * started has been finished.
  */
 typedef struct gg_pending gg_pending;
