@@ -22,8 +22,15 @@
 
 #include <stddef.h>
 
-#if defined(_WIN32)
+/* Exported from the library, imported by its callers (GG_BUILDING_LIBRARY
+ * is defined only while building gamegate.dll; GG_STATIC by callers that
+ * link gamegate's objects themselves). */
+#if defined(_WIN32) && defined(GG_BUILDING_LIBRARY)
 #  define GG_EXTERN __declspec(dllexport)
+#elif defined(_WIN32) && defined(GG_STATIC)
+#  define GG_EXTERN
+#elif defined(_WIN32)
+#  define GG_EXTERN __declspec(dllimport)
 #elif defined(__GNUC__)
 #  define GG_EXTERN __attribute__((visibility("default")))
 #else

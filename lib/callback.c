@@ -157,6 +157,17 @@ static void wipe_curl_string(char *text, size_t len)
     }
 }
 
+/* The first len bytes of bytes as a string (strndup is not everywhere). */
+static char *copy_of(const char *bytes, size_t len)
+{
+    char *copy = malloc(len + 1);
+    if (copy) {
+        memcpy(copy, bytes, len);
+        copy[len] = '\0';
+    }
+    return copy;
+}
+
 /* application/x-www-form-urlencoded into a JSON object of strings. NULL with
  * *code GG_ENOMEM, or GG_ESIGNATURE and why when a field's name or value
  * decodes to text with a NUL (%00) or that is not UTF-8 (such a field cannot
@@ -170,7 +181,7 @@ static json_t *parse_form(const char *body, int *code, const char **why)
     *code = fields ? GG_OK : GG_ENOMEM;
     for (const char *field = body; *code == GG_OK && *field;) {
         size_t len = strcspn(field, "&");
-        char *copy = strndup(field, len);
+        char *copy = copy_of(field, len);
         if (!copy) {
             *code = GG_ENOMEM;
             break;
@@ -359,7 +370,7 @@ static int verify(gg_client *client, const struct config *config, struct gg_resu
     if (memchr(body, '\0', body_len))
         return finish(client, result, GG_EINVAL, "the callback body contains NUL", key, out);
 
-    char *text = strndup(body, body_len);
+    char *text = copy_of(body, body_len);
     if (!text)
         return finish(client, result, GG_ENOMEM, "out of memory", key, out);
     const char *why = "out of memory";

@@ -3,6 +3,7 @@
 #include "gamegate.h"
 #include "last_error.h"
 #include "message.h"
+#include "platform.h"
 #include "transport.h"
 
 #include <stdarg.h>
@@ -10,7 +11,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 
 static atomic_ullong serials;
 
@@ -43,7 +43,7 @@ static void unlock_in_child(void *object)
     /* The parent's completions are the parent's; the fd is shared with it. */
     client->done_head = client->done_tail = NULL;
     if (client->done_fd >= 0)
-        close(client->done_fd);
+        platform_wake_free(client->done_fd);
     client->done_fd = -1;
     pthread_mutex_unlock(&client->done_lock);
     pthread_mutex_unlock(&client->lock);
@@ -102,7 +102,7 @@ GG_EXTERN void gg_client_free(gg_client *client)
     if (client->free_completed)
         client->free_completed(client);
     if (client->done_fd >= 0)
-        close(client->done_fd);
+        platform_wake_free(client->done_fd);
     pthread_mutex_destroy(&client->done_lock);
     config_release(client->config);
     last_error_set(client->serial, GG_OK, NULL);

@@ -52,7 +52,7 @@ struct config *client_publish(struct gg_client *client, struct config *config);
  * configuration's keys, if the configuration logs at that level. */
 void client_log(struct gg_client *client, const struct config *config, int level,
                 const char *const *secrets, size_t secret_count, const char *fmt, ...)
-    __attribute__((format(printf, 6, 7)));
+    __attribute__((format(STRBUF_PRINTF, 6, 7)));
 
 /* Stores the outcome of this thread's latest call for gg_client_errmsg. */
 void client_set_error(const struct gg_client *client, int code, const char *message);

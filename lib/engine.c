@@ -1,11 +1,10 @@
 #include "engine.h"
 
 #include "clock.h"
+#include "platform.h"
 
 #include <stdint.h>
 #include <stdlib.h>
-#include <sys/socket.h>
-#include <unistd.h>
 
 /* The longest a driver sleeps in curl_multi_poll between looks at the
  * queue; new work wakes it at once through curl_multi_wakeup. */
@@ -125,7 +124,7 @@ static bool reserve_sockets(struct engine *engine)
     size_t capacity = engine->socket_capacity ? engine->socket_capacity : 16;
     while (capacity < need)
         capacity *= 2;
-    int *grown = realloc(engine->sockets, capacity * sizeof *grown);
+    curl_socket_t *grown = realloc(engine->sockets, capacity * sizeof *grown);
     if (!grown)
         return false;
     engine->sockets = grown;
@@ -144,13 +143,13 @@ static curl_socket_t open_socket(void *userdata, curlsocktype purpose,
     /* Made and recorded under the lock that fork() takes first: a child
      * never holds one of these that it does not know of. */
     pthread_mutex_lock(&engine->lock);
-    int fd = -1;
+    curl_socket_t fd = CURL_SOCKET_BAD;
     if (engine->socket_count < engine->socket_capacity || reserve_sockets(engine))
-        fd = socket(address->family, address->socktype | SOCK_CLOEXEC, address->protocol);
-    if (fd >= 0)
+        fd = platform_socket(address->family, address->socktype, address->protocol);
+    if (fd != CURL_SOCKET_BAD)
         engine->sockets[engine->socket_count++] = fd;
     pthread_mutex_unlock(&engine->lock);
-    return fd >= 0 ? fd : CURL_SOCKET_BAD;
+    return fd;
 }
 
 static int close_socket(void *userdata, curl_socket_t fd)
@@ -162,7 +161,7 @@ static int close_socket(void *userdata, curl_socket_t fd)
             engine->sockets[i] = engine->sockets[--engine->socket_count];
             break;
         }
-    int rc = close(fd);
+    int rc = platform_close_socket(fd);
     pthread_mutex_unlock(&engine->lock);
     return rc;
 }
@@ -589,7 +588,7 @@ void engine_abandon_in_child(struct engine *engine)
 {
     /* Closing a descriptor sends nothing while the parent holds the socket. */
     for (size_t i = 0; i < engine->socket_count; i++)
-        close(engine->sockets[i]);
+        platform_close_socket(engine->sockets[i]);
     engine->socket_count = 0;
     if (engine->multi) {
         struct inherited *left = calloc(1, sizeof *left);

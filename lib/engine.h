@@ -77,7 +77,7 @@ struct engine {
     pthread_cond_t io_wake;
     struct engine_handle *idle[ENGINE_IDLE_MAX];
     size_t idle_count;
-    int *sockets; /* every socket this engine's transfers opened and hold */
+    curl_socket_t *sockets; /* every socket this engine's transfers opened and hold */
     size_t socket_count, socket_capacity;
     size_t handles_out; /* checked out, each of which may open sockets */
 };

@@ -1,5 +1,7 @@
 #include "fork.h"
 
+#include "platform.h"
+
 #include <pthread.h>
 #include <stdbool.h>
 
@@ -31,8 +33,8 @@ static void after_fork_in_child(void)
 
 static void install_handlers(void)
 {
-    handlers_installed = pthread_atfork(before_fork, after_fork_in_parent,
-                                        after_fork_in_child) == 0;
+    handlers_installed =
+        platform_at_fork(before_fork, after_fork_in_parent, after_fork_in_child) == 0;
 }
 
 int fork_watch_add(struct fork_watch *watch)

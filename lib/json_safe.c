@@ -1,6 +1,7 @@
 #include "json_safe.h"
 
 #include "gamegate.h"
+#include "platform.h"
 #include "strbuf.h"
 #include "wiping_alloc.h"
 
@@ -12,7 +13,6 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
-#include <unistd.h>
 
 json_t *json_safe_string(const char *text, int *code)
 {
@@ -43,7 +43,7 @@ static void make_marker(void)
         ERR_clear_error();
         /* Still unknown to any server: no part of it is ever sent out. */
         unsigned long long mix = (unsigned long long)time(NULL) ^
-                                 ((unsigned long long)getpid() << 32) ^ (uintptr_t)&noise;
+                                 ((unsigned long long)platform_pid() << 32) ^ (uintptr_t)&noise;
         memcpy(noise, &mix, sizeof mix);
         memcpy(noise + 8, &mix, sizeof mix);
     }

@@ -6,17 +6,15 @@
 #include "call.h"
 #include "client.h"
 #include "gamegate.h"
+#include "platform.h"
 #include "request.h"
 #include "result.h"
 #include "wiping_alloc.h"
 
-#include <errno.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/eventfd.h>
-#include <unistd.h>
 
 struct gg_pending {
     struct call call;
@@ -29,7 +27,7 @@ struct gg_pending {
 static int queue_fd(struct gg_client *client)
 {
     if (client->done_fd < 0)
-        client->done_fd = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
+        client->done_fd = platform_wake_new();
     return client->done_fd;
 }
 
@@ -57,8 +55,7 @@ static void complete(struct call *call)
     int fd = was_empty ? client->done_fd : -1;
     pthread_mutex_unlock(&client->done_lock);
     if (fd >= 0)
-        while (eventfd_write(fd, 1) != 0 && errno == EINTR)
-            ;
+        platform_wake_signal(fd);
 }
 
 static void canceled(struct call *call)
@@ -208,7 +205,7 @@ static int call_start(gg_client *client, const char *endpoint, const struct para
     call->userdata = userdata;
     int code = call_prepare(call, client, endpoint, &copied);
     pthread_mutex_lock(&client->done_lock);
-    bool ready = call->result && queue_fd(client) >= 0;
+    bool ready = call->result && (queue_fd(client) >= 0 || !platform_can_wake());
     bool sent = ready && code == GG_OK && send_next(call);
     pthread_mutex_unlock(&client->done_lock);
     if (!ready) {
@@ -253,6 +250,12 @@ GG_EXTERN int gg_client_fd(gg_client *client, int *out)
 {
     if (!client || !out)
         return GG_EINVAL;
+    if (!platform_can_wake()) {
+        *out = -1;
+        client_set_error(client, GG_EINVAL, "no descriptor to watch on this system: poll "
+                                            "gg_client_next_done");
+        return GG_EINVAL;
+    }
     pthread_mutex_lock(&client->done_lock);
     *out = queue_fd(client);
     pthread_mutex_unlock(&client->done_lock);
@@ -267,8 +270,7 @@ GG_EXTERN int gg_client_next_done(gg_client *client, gg_pending **out)
     /* Read the fd empty, then look: a completion queued after the look
      * makes it readable again. */
     if (!client->done_head && client->done_fd >= 0) {
-        eventfd_t ignored;
-        eventfd_read(client->done_fd, &ignored);
+        platform_wake_drain(client->done_fd);
     }
     struct call *call = client->done_head;
     if (call) {

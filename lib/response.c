@@ -53,7 +53,7 @@ const char *response_field_text(const json_t *object, const char *key, char *scr
     if (json_is_string(value))
         return json_string_value(value);
     if (json_is_integer(value) && scratch) {
-        snprintf(scratch, size, "%" JSON_INTEGER_FORMAT, json_integer_value(value));
+        snprintf(scratch, size, "%lld", (long long)json_integer_value(value));
         return scratch;
     }
     return NULL;

@@ -1,8 +1,10 @@
-#define _GNU_SOURCE /* strcasestr */
 #include "services.h"
 
 #include "gamegate.h"
 #include "response.h"
+
+#include <curl/curl.h>
+#include <stdbool.h>
 
 #include <stdio.h>
 #include <string.h>
@@ -52,13 +54,24 @@ static const struct {
     {"banned", GG_EDENIED},
 };
 
+/* Whether phrase occurs in text, ignoring ASCII case (strcasestr is a GNU
+ * extension). */
+static bool contains_phrase(const char *text, const char *phrase)
+{
+    size_t len = strlen(phrase);
+    for (; *text; text++)
+        if (curl_strnequal(text, phrase, len))
+            return true;
+    return false;
+}
+
 static int kickapps_classify(const char *error_id, const char *error)
 {
     for (size_t i = 0; error_id && i < sizeof kickapps_error_ids / sizeof *kickapps_error_ids; i++)
         if (strcmp(error_id, kickapps_error_ids[i].error_id) == 0)
             return kickapps_error_ids[i].code;
     for (size_t i = 0; error && i < sizeof kickapps_error_phrases / sizeof *kickapps_error_phrases; i++)
-        if (strcasestr(error, kickapps_error_phrases[i].phrase))
+        if (contains_phrase(error, kickapps_error_phrases[i].phrase))
             return kickapps_error_phrases[i].code;
     return GG_ESERVICE;
 }

@@ -1,10 +1,10 @@
-#define _GNU_SOURCE /* pthread_rwlockattr_setkind_np */
 #include "session.h"
 
 #include "clock.h"
 #include "fork.h"
 #include "gamegate.h"
 #include "hash.h"
+#include "platform.h"
 #include "wiping_alloc.h"
 
 #include <openssl/err.h>
@@ -160,7 +160,7 @@ static bool init_lock(pthread_rwlock_t *lock)
     if (pthread_rwlockattr_init(&attr) != 0)
         return false;
     /* Logins must not wait behind an endless stream of lookups. */
-    pthread_rwlockattr_setkind_np(&attr, PTHREAD_RWLOCK_PREFER_WRITER_NONRECURSIVE_NP);
+    platform_prefer_writers(&attr);
     bool ok = pthread_rwlock_init(lock, &attr) == 0;
     pthread_rwlockattr_destroy(&attr);
     return ok;

@@ -6,6 +6,15 @@
 #include <stdarg.h>
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdio.h>
+
+/* MinGW's printf family is C99's only with __USE_MINGW_ANSI_STDIO, whose
+ * formats the compiler checks under another name. */
+#ifdef __MINGW_PRINTF_FORMAT
+#  define STRBUF_PRINTF __MINGW_PRINTF_FORMAT
+#else
+#  define STRBUF_PRINTF printf
+#endif
 
 struct strbuf {
     char *data;
@@ -20,9 +29,9 @@ void strbuf_add(struct strbuf *sb, const char *bytes, size_t len);
 unsigned char *strbuf_extend(struct strbuf *sb, size_t len);
 void strbuf_adds(struct strbuf *sb, const char *text);
 void strbuf_addf(struct strbuf *sb, const char *fmt, ...)
-    __attribute__((format(printf, 2, 3)));
+    __attribute__((format(STRBUF_PRINTF, 2, 3)));
 void strbuf_vaddf(struct strbuf *sb, const char *fmt, va_list ap)
-    __attribute__((format(printf, 2, 0)));
+    __attribute__((format(STRBUF_PRINTF, 2, 0)));
 /* Appends text percent-encoded: everything but A-Z a-z 0-9 - . _ ~ */
 void strbuf_add_escaped(struct strbuf *sb, const char *text);
 /* Wipes and empties the buffer but keeps a modest allocation for reuse. */

@@ -1,10 +1,10 @@
-#define _GNU_SOURCE /* memmem */
 #include "transport.h"
+
+#include "platform.h"
 
 #include "gamegate.h"
 #include "wiping_alloc.h"
 
-#include <arpa/inet.h>
 #include <pthread.h>
 #include <string.h>
 
@@ -78,7 +78,9 @@ static int on_debug(CURL *curl, curl_infotype type, char *data, size_t size, voi
         return 0;
     size_t len = (size_t)(version - 1 - target);
     /* Through a proxy the target is the absolute URL: compare from its path. */
-    const char *scheme = len > 3 ? memmem(target, len, "://", 3) : NULL;
+    const char *scheme = NULL;
+    for (const char *at = target; !scheme && at + 3 <= target + len; at++)
+        scheme = memcmp(at, "://", 3) == 0 ? at : NULL;
     if (scheme) {
         const char *authority = scheme + 3;
         const char *path = memchr(authority, '/', (size_t)(target + len - authority));
@@ -112,10 +114,10 @@ static bool host_is_numeric(const char *url)
         if (!close)
             return false;
         *close = '\0';
-        return inet_pton(AF_INET6, text + 1, address) == 1;
+        return platform_parse_ip(true, text + 1, address);
     }
     text[strcspn(text, ":")] = '\0';
-    return inet_pton(AF_INET, text, address) == 1;
+    return platform_parse_ip(false, text, address);
 }
 
 /* What every handle does whatever the options. */
@@ -167,6 +169,10 @@ static int configure_option(CURL *curl, const struct options *options, enum opti
         rc = curl_easy_setopt(curl, CURLOPT_CAINFO, value ? value : default_ca_file);
         if (rc == CURLE_OK)
             rc = curl_easy_setopt(curl, CURLOPT_CAPATH, value ? NULL : default_ca_path);
+        /* A TLS backend without CA directories (Windows' Schannel) has
+         * nothing to clear. */
+        if (rc == CURLE_NOT_BUILT_IN && !default_ca_path)
+            rc = CURLE_OK;
         break;
     case OPT_PROXY:
         rc = curl_easy_setopt(curl, CURLOPT_PROXY, value);

@@ -1,8 +1,8 @@
-#define _DEFAULT_SOURCE /* explicit_bzero */
 #include "wiping_alloc.h"
 
+#include "platform.h"
+
 #include <curl/curl.h>
-#include <malloc.h>
 #include <stdalign.h>
 #include <stdatomic.h>
 #include <stddef.h>
@@ -17,11 +17,9 @@ union header {
     max_align_t align;
 };
 
-/* explicit_bzero runs at memset's speed; OPENSSL_cleanse, which it replaced,
- * went byte by byte and cost 2% of a call in libcurl's freed buffers. */
 void wipe(void *data, size_t size)
 {
-    explicit_bzero(data, size);
+    platform_wipe(data, size);
 }
 
 static atomic_ulong failures;
@@ -67,7 +65,7 @@ static void *wiping_realloc(void *ptr, size_t size)
         return NULL;
     }
     union header *block = (union header *)ptr - 1;
-    if (size <= malloc_usable_size(block) - sizeof *block) {
+    if (size <= platform_usable_size(block) - sizeof *block) {
         if (size > block->size)
             block->size = size;
         return ptr;
