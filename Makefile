@@ -29,7 +29,8 @@ SANITIZE := -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-fra
 
 B := build
 SONAME := libgamegate.so.$(MAJOR)
-SOURCES := $(wildcard lib/*.c)
+# The Windows stand-ins are windows.mk's.
+SOURCES := $(filter-out lib/platform_windows.c lib/backend_none.c,$(wildcard lib/*.c))
 HEADERS := $(wildcard lib/*.h) include/gamegate.h
 OBJECTS := $(SOURCES:lib/%.c=$(B)/obj/%.o)
 ASAN_OBJECTS := $(SOURCES:lib/%.c=$(B)/asan/obj/%.o)
@@ -357,3 +358,5 @@ uninstall:
 
 clean:
 	rm -rf $(B) $(PY_EXT)
+
+include windows.mk

@@ -81,7 +81,7 @@ json_t *sandbox_get(const char *path)
         return NULL;
     curl_easy_setopt(curl, CURLOPT_URL, url);
     curl_easy_setopt(curl, CURLOPT_WRITEFUNCTION, collect);
-    curl_easy_setopt(curl, CURLOPT_WRITEDATA, text);
+    curl_easy_setopt(curl, CURLOPT_WRITEDATA, (void *)text);
     CURLcode rc = curl_easy_perform(curl);
     curl_easy_cleanup(curl);
     return rc == CURLE_OK ? json_loads(text, 0, NULL) : NULL;

@@ -46,9 +46,9 @@ static void load_seed(void)
                 &game_id);
     json_unpack(json_array_get(users, 0), "{s:I,s:s,s:o}", "user_id", &user_id, "username",
                 &seed.username, "game_auth_tokens", &tokens);
-    snprintf(seed.user_id, sizeof seed.user_id, "%" JSON_INTEGER_FORMAT, user_id);
+    snprintf(seed.user_id, sizeof seed.user_id, "%lld", (long long)user_id);
     char game[32];
-    snprintf(game, sizeof game, "%" JSON_INTEGER_FORMAT, game_id);
+    snprintf(game, sizeof game, "%lld", (long long)game_id);
     seed.user_token = json_string_value(json_object_get(tokens, game));
 
     json_t *site = json_array_get(sites, 0);

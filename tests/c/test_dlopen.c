@@ -3,8 +3,19 @@
 #include "check.h"
 #include "sandbox.h"
 
-#include <dlfcn.h>
 #include <pthread.h>
+#ifdef _WIN32
+/* What an FFI does on Windows: LoadLibrary, then GetProcAddress by name. */
+#  include <windows.h>
+#  define dlopen(path, flags) ((void *)LoadLibraryA(path))
+#  define dlsym(library, name) ((void *)GetProcAddress((HMODULE)(library), (name)))
+#  define dlclose(library) (FreeLibrary((HMODULE)(library)) ? 0 : -1)
+#  define dlerror() "LoadLibrary failed"
+#  define DEFAULT_LIBRARY "gamegate.dll"
+#else
+#  include <dlfcn.h>
+#  define DEFAULT_LIBRARY "libgamegate.so.0"
+#endif
 #include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -62,7 +73,7 @@ static void *fail_then_outlive_dlclose(void *unused)
 int main(void)
 {
     const char *path = getenv("GG_LIBRARY");
-    void *library = dlopen(path ? path : "libgamegate.so.0", RTLD_NOW | RTLD_LOCAL);
+    void *library = dlopen(path ? path : DEFAULT_LIBRARY, RTLD_NOW | RTLD_LOCAL);
     if (!CHECK(library != NULL)) {
         fprintf(stderr, "dlopen: %s\n", dlerror());
         return check_summary();
@@ -87,8 +98,8 @@ int main(void)
     json_unpack(seed, "{s:{s:[{s:I,s:s,s:o}*]}}", "kongregate", "users", "user_id", &user_id,
                 "username", &username, "game_auth_tokens", &tokens);
     char id[32], game[32];
-    snprintf(id, sizeof id, "%" JSON_INTEGER_FORMAT, user_id);
-    snprintf(game, sizeof game, "%" JSON_INTEGER_FORMAT, game_id);
+    snprintf(id, sizeof id, "%lld", (long long)user_id);
+    snprintf(game, sizeof game, "%lld", (long long)game_id);
     const char *token = json_string_value(json_object_get(tokens, game));
 
     gg_client *client = NULL;

@@ -16,9 +16,28 @@
 
 #include <stdlib.h>
 #include <string.h>
-#include <sys/resource.h>
 #include <time.h>
 #include <unistd.h>
+#ifdef _WIN32
+#  include <windows.h>
+#  include <psapi.h>
+#else
+#  include <sys/resource.h>
+#endif
+
+/* The process's peak resident memory so far, in KiB. */
+static long peak_kib(void)
+{
+#ifdef _WIN32
+    PROCESS_MEMORY_COUNTERS counters;
+    GetProcessMemoryInfo(GetCurrentProcess(), &counters, sizeof counters);
+    return (long)(counters.PeakWorkingSetSize / 1024);
+#else
+    struct rusage usage;
+    getrusage(RUSAGE_SELF, &usage);
+    return usage.ru_maxrss;
+#endif
+}
 
 static bool row_has_param(const struct endpoint *row, const char *name, size_t len)
 {
@@ -283,6 +302,12 @@ static void test_tokens_from_the_session_store(void)
     char url[64];
     snprintf(url, sizeof url, "sqlite://%s", path);
     struct store *sqlite = store_open(url, &msg, &code);
+    if (!sqlite && code == GG_EINVAL && strstr(msg.data, "not built")) {
+        printf("units: %s: the SQLite store's checks skipped\n", msg.data);
+        unlink(path);
+        strbuf_release(&msg);
+        return;
+    }
     CHECK_INT(code, GG_OK);
     CHECK(store_is_shared(sqlite));
     check_tokens_in(sqlite);
@@ -387,8 +412,10 @@ static void test_memory_ledger(void)
         strbuf_reset(&msg);
     }
     CHECK(store_open("redis://127.0.0.1:1/0", &msg, &code) == NULL);
-    CHECK_INT(code, GG_ESTORE);
-    CHECK_CONTAINS(msg.data, "Redis at 127.0.0.1:1 cannot be used");
+    if (!strstr(msg.data, "not built")) { /* where Redis is */
+        CHECK_INT(code, GG_ESTORE);
+        CHECK_CONTAINS(msg.data, "Redis at 127.0.0.1:1 cannot be used");
+    }
     strbuf_release(&msg);
     struct ledger *ledger = ledger_new();
     CHECK(ledger != NULL);
@@ -543,15 +570,14 @@ static void test_response_memory_is_bounded(void)
             memcpy(body + len, units[u], unit);
         body[len - 1] = ']';
         body[len] = '\0';
-        struct rusage before, after;
-        getrusage(RUSAGE_SELF, &before);
+        long before = peak_kib();
         json_t *root = NULL;
         struct strbuf msg = {0};
         int code = response_parse(body, len, false, max_cost, &root, &msg);
-        getrusage(RUSAGE_SELF, &after);
+
         CHECK_INT(code, GG_EPROTOCOL);
         CHECK_CONTAINS(msg.data, "memory");
-        long grown_kib = after.ru_maxrss - before.ru_maxrss;
+        long grown_kib = peak_kib() - before;
         CHECK(grown_kib * 1024L < (long)(2 * cap)); /* refused before the tree is made */
         const char *what[] = {"empty arrays", "empty objects", "numbers beyond a double"};
         printf("units: an 8 MiB body of %s: refused, peak memory +%ld KiB\n", what[u],
