@@ -294,28 +294,39 @@ static int unexpected(struct redis_backend *self, redisReply *reply, struct strb
     return GG_ESTORE;
 }
 
+/* run() for a command whose answer must be of one type (or nil, if
+ * nil_too): NULL with *code and why in msg otherwise. */
+static redisReply *run_expecting(struct redis_backend *self, int type, bool nil_too, int argc,
+                                 const char **argv, const size_t *lens, int *code,
+                                 struct strbuf *msg)
+{
+    bool unanswered;
+    redisReply *reply = run(self, argc, argv, lens, true, code, &unanswered, msg);
+    if (reply && reply->type != type && !(nil_too && reply->type == REDIS_REPLY_NIL)) {
+        *code = unexpected(self, reply, msg);
+        return NULL;
+    }
+    return reply;
+}
+
 static int redis_get(struct backend *base, const char *key, struct strbuf *value, bool *found,
                      struct strbuf *msg)
 {
     struct redis_backend *self = (struct redis_backend *)base;
     int code = GG_OK;
-    bool unanswered;
     *found = false;
-    redisReply *reply =
-        run(self, 2, (const char *[]){"GET", key}, NULL, true, &code, &unanswered, msg);
-    if (!reply)
-        return code;
-    if (reply->type == REDIS_REPLY_STRING) {
+    redisReply *reply = run_expecting(self, REDIS_REPLY_STRING, true, 2,
+                                      (const char *[]){"GET", key}, NULL, &code, msg);
+    if (reply && reply->type == REDIS_REPLY_STRING) {
         strbuf_add(value, reply->str, reply->len);
         *found = !value->failed;
         if (value->failed) {
             strbuf_adds(msg, "out of memory");
             code = GG_ENOMEM;
         }
-    } else if (reply->type != REDIS_REPLY_NIL) {
-        return unexpected(self, reply, msg);
     }
-    freeReplyObject(reply);
+    if (reply)
+        freeReplyObject(reply);
     return code;
 }
 
@@ -328,14 +339,11 @@ static int redis_put(struct backend *base, const char *key, const void *value, s
     const char *argv[] = {"SET", key, value, "PX", ttl};
     size_t lens[] = {3, strlen(key), len, 2, strlen(ttl)};
     int code = GG_OK;
-    bool unanswered;
-    redisReply *reply = run(self, ttl_ms > 0 ? 5 : 3, argv, lens, true, &code, &unanswered, msg);
-    if (!reply)
-        return code;
-    if (reply->type != REDIS_REPLY_STATUS)
-        return unexpected(self, reply, msg);
-    freeReplyObject(reply);
-    return GG_OK;
+    redisReply *reply = run_expecting(self, REDIS_REPLY_STATUS, false, ttl_ms > 0 ? 5 : 3, argv,
+                                      lens, &code, msg);
+    if (reply)
+        freeReplyObject(reply);
+    return code;
 }
 
 static int redis_remove(struct backend *base, const char *key, bool *removed,
@@ -343,17 +351,12 @@ static int redis_remove(struct backend *base, const char *key, bool *removed,
 {
     struct redis_backend *self = (struct redis_backend *)base;
     int code = GG_OK;
-    bool unanswered;
-    *removed = false;
-    redisReply *reply =
-        run(self, 2, (const char *[]){"DEL", key}, NULL, true, &code, &unanswered, msg);
-    if (!reply)
-        return code;
-    if (reply->type != REDIS_REPLY_INTEGER)
-        return unexpected(self, reply, msg);
-    *removed = reply->integer > 0; /* Redis holds nothing expired */
-    freeReplyObject(reply);
-    return GG_OK;
+    redisReply *reply = run_expecting(self, REDIS_REPLY_INTEGER, false, 2,
+                                      (const char *[]){"DEL", key}, NULL, &code, msg);
+    *removed = reply && reply->integer > 0; /* Redis holds nothing expired */
+    if (reply)
+        freeReplyObject(reply);
+    return code;
 }
 
 /* The first-delivery check, in two steps, so that no answer lost on the way
