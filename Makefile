@@ -278,6 +278,8 @@ bench: $(B)/bench/bench $(B)/bench/loop $(B)/bench/delay_server $(B)/bench/drive
 	@$(WITH_SANDBOX) $<
 	@$(PYTHON) tests/bench/stores.py $(B)/bench/stores $(BENCH_ROUNDS)
 	@GAMEGATE_LIBRARY=$(abspath $(B)/lib/$(SONAME)) PYTHONPATH=bindings/python \
+	  $(PYTHON) tests/bench/outage.py
+	@GAMEGATE_LIBRARY=$(abspath $(B)/lib/$(SONAME)) PYTHONPATH=bindings/python \
 	  $(PYTHON) tests/bench/peers.py $(B)/bench $(BENCH_ROUNDS)
 
 # --- fuzzing: libFuzzer targets on an ASan + UBSan build (clang) -----------
