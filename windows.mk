@@ -23,9 +23,16 @@ WIN_TESTS := test_units test_api test_dlopen
 deps-windows:
 	@tools/ensure-deps windows
 
-$(WIN)/deps-prefix: tools/windows-deps | deps-windows
+# Asked every time (quick once built): the file changes, and the objects
+# are rebuilt, only when the prefix does. A failed build leaves no file.
+$(WIN)/deps-prefix: FORCE | deps-windows
 	@mkdir -p $(@D)
-	tools/windows-deps | tail -n 1 > $@.tmp && mv $@.tmp $@
+	@prefix=$$(tools/windows-deps | tail -n 1) && test -f "$$prefix/.complete" || \
+	  { echo "windows: the dependencies were not built (tools/windows-deps)" >&2; \
+	    rm -f $@; exit 1; }; \
+	[ "$$(cat $@ 2>/dev/null)" = "$$prefix" ] || echo "$$prefix" > $@
+
+FORCE:
 
 $(WIN)/obj/%.o: lib/%.c $(HEADERS) $(WIN)/deps-prefix
 	@mkdir -p $(@D)
@@ -61,4 +68,4 @@ test-windows: windows
 	  (cd $(WIN)/tests && WINEDEBUG=-all GG_LIBRARY=gamegate.dll \
 	    $(abspath tools/with-sandbox) $(PYTHON) wine ./$$t.exe) || exit 1; done
 
-.PHONY: deps-windows windows test-windows
+.PHONY: deps-windows windows test-windows FORCE

@@ -198,7 +198,8 @@ GG_EXTERN int gg_call_start(gg_client *client, const char *endpoint,
 GG_EXTERN int gg_call_start_n(gg_client *client, const char *endpoint,
                               const char *const *names, const char *const *values,
                               size_t count, void *userdata, gg_pending **out);
-/* A file descriptor to watch for reading (an eventfd); the client's own. */
+/* A file descriptor to watch for reading (an eventfd); the client's own.
+ * Where the system has none (Windows), GG_EINVAL: poll gg_client_next_done. */
 GG_EXTERN int gg_client_fd(gg_client *client, int *out);
 GG_EXTERN int gg_client_next_done(gg_client *client, gg_pending **out);
 GG_EXTERN void *gg_pending_userdata(const gg_pending *pending);

@@ -79,7 +79,7 @@ static int on_debug(CURL *curl, curl_infotype type, char *data, size_t size, voi
     size_t len = (size_t)(version - 1 - target);
     /* Through a proxy the target is the absolute URL: compare from its path. */
     const char *scheme = NULL;
-    for (const char *at = target; !scheme && at + 3 <= target + len; at++)
+    for (const char *at = target; !scheme && len >= 3 && at <= target + len - 3; at++)
         scheme = memcmp(at, "://", 3) == 0 ? at : NULL;
     if (scheme) {
         const char *authority = scheme + 3;
