@@ -31,6 +31,10 @@ def free_port():
         return s.getsockname()[1]
 
 
+class PortTaken(Exception):
+    """redis-server exited at once: its port was taken meanwhile."""
+
+
 class Redis:
     """A redis-server of the test's own, persisting to its directory (so that
     a restart keeps what was stored), on a loopback port and a unix socket."""
@@ -40,7 +44,12 @@ class Redis:
         self.port = free_port()
         self.socket = os.path.join(self.directory, "redis.sock")
         self.process = None
-        self.start()
+        for _ in range(5):  # another process may take the free port first
+            try:
+                return self.start()
+            except PortTaken:
+                self.port = free_port()
+        raise RuntimeError("redis-server found no free port")
 
     def start(self):
         self.process = subprocess.Popen(
@@ -53,6 +62,8 @@ class Redis:
                 if self.command("PING") == "PONG":
                     return
             except (OSError, RuntimeError):  # not listening yet, or still loading
+                if self.process.poll() is not None:
+                    raise PortTaken()
                 time.sleep(0.02)
         raise RuntimeError("redis-server did not start")
 
