@@ -1,9 +1,9 @@
 /* The shared store in an SQLite file: every process of one machine (the
  * workers of a pre-fork server) sees the same logins and delivery records,
- * with no server to run. Expiry is by the wall clock: the file outlives a
- * reboot, after which the monotonic clock starts again from zero. */
+ * with no server to run. Expiry is by the wall clock (clock_wall_ms). */
 #include "backend.h"
 
+#include "clock.h"
 #include "fork.h"
 #include "gamegate.h"
 
@@ -118,13 +118,6 @@ static int open_db(struct sqlite_backend *self, struct strbuf *msg)
     return GG_OK;
 }
 
-static long long wall_clock_ms(void)
-{
-    struct timespec now;
-    clock_gettime(CLOCK_REALTIME, &now);
-    return (long long)now.tv_sec * 1000 + now.tv_nsec / 1000000;
-}
-
 static long long expiry(long long now_ms, long long ttl_ms)
 {
     return ttl_ms > 0 ? now_ms + ttl_ms : NEVER;
@@ -144,10 +137,10 @@ static sqlite3_stmt *begin(struct sqlite_backend *self, enum statement which, co
     if (*code == GG_OK && !self->prepared[which])
         rc = sqlite3_prepare_v2(self->db, SQL[which], -1, &self->prepared[which], NULL);
     sqlite3_stmt *stmt = self->prepared[which];
-    if (rc == SQLITE_OK && *code == GG_OK && key)
+    if (rc == SQLITE_OK && *code == GG_OK)
         rc = sqlite3_bind_text(stmt, 1, key, -1, SQLITE_STATIC);
     if (rc == SQLITE_OK && *code == GG_OK)
-        rc = sqlite3_bind_int64(stmt, key ? 2 : 1, number);
+        rc = sqlite3_bind_int64(stmt, 2, number);
     if (rc != SQLITE_OK)
         *code = failure(rc, "prepare a statement", msg);
     if (*code != GG_OK) {
@@ -182,7 +175,7 @@ static int sqlite_get(struct backend *base, const char *key, struct strbuf *valu
     struct sqlite_backend *self = (struct sqlite_backend *)base;
     int code;
     *found = false;
-    sqlite3_stmt *stmt = begin(self, GET, key, wall_clock_ms(), &code, msg);
+    sqlite3_stmt *stmt = begin(self, GET, key, clock_wall_ms(), &code, msg);
     if (!stmt)
         return code;
     int rc = sqlite3_step(stmt);
@@ -203,7 +196,7 @@ static int sqlite_put(struct backend *base, const char *key, const void *value, 
                       long long ttl_ms, struct strbuf *msg)
 {
     struct sqlite_backend *self = (struct sqlite_backend *)base;
-    long long now_ms = wall_clock_ms();
+    long long now_ms = clock_wall_ms();
     int code;
     sqlite3_stmt *stmt = begin(self, PUT, key, expiry(now_ms, ttl_ms), &code, msg);
     if (!stmt)
@@ -226,7 +219,7 @@ static int sqlite_remove(struct backend *base, const char *key, bool *removed,
     struct sqlite_backend *self = (struct sqlite_backend *)base;
     int code;
     *removed = false;
-    sqlite3_stmt *stmt = begin(self, REMOVE, key, wall_clock_ms(), &code, msg);
+    sqlite3_stmt *stmt = begin(self, REMOVE, key, clock_wall_ms(), &code, msg);
     if (!stmt)
         return code;
     int rc = sqlite3_step(stmt);
@@ -246,7 +239,7 @@ static int sqlite_add(struct backend *base, const char *key, long long ttl_ms, b
                       struct strbuf *msg)
 {
     struct sqlite_backend *self = (struct sqlite_backend *)base;
-    long long now_ms = wall_clock_ms();
+    long long now_ms = clock_wall_ms();
     int code;
     *added = false;
     sqlite3_stmt *stmt = begin(self, ADD, key, expiry(now_ms, ttl_ms), &code, msg);

@@ -271,29 +271,29 @@ int store_forget(struct store *store, const char *secret, const char *service, c
         *live = session_forget(store->sessions, service, site, who);
         return GG_OK;
     }
+    char key[SESSION_KEY_MAX], keys[2][SESSION_KEY_MAX], full[NAMESPACED_MAX];
+    unsigned char seal_key[SEAL_KEY_SIZE];
+    if (!session_key(service, site, who, key))
+        return GG_OK; /* no login was ever kept under it */
+    int code = derive(secret, service, seal_key, msg);
     /* The login's other name goes too (KickApps keeps both), read from
      * the entry before it is removed. */
     struct session_data found = {0};
-    int code = store_find(store, secret, service, site, who, &found, msg);
-    char key[SESSION_KEY_MAX], keys[2][SESSION_KEY_MAX], full[NAMESPACED_MAX];
+    namespaced(full, SESSION_PREFIX, key);
+    if (code == GG_OK)
+        code = shared_find(store, seal_key, full, &found, msg);
+    found.site = (char *)site; /* borrowed, for session_keys */
     int count = code == GG_OK ? session_keys(service, &found, keys) : 0;
-    if (code == GG_ENOTFOUND || code == GG_OK) {
-        code = GG_OK;
-        if (session_key(service, site, who, key)) {
-            namespaced(full, SESSION_PREFIX, key);
-            code = store->backend->ops->remove(store->backend, full, live, msg);
-        }
-    }
+    found.site = NULL;
+    if (code == GG_OK || code == GG_ENOTFOUND)
+        code = store->backend->ops->remove(store->backend, full, live, msg);
     for (int i = 0; i < count && code == GG_OK; i++) {
         if (strcmp(keys[i], key) == 0)
             continue;
         struct session_data twin = {0};
-        namespaced(full, SESSION_PREFIX, keys[i]);
-        unsigned char seal_key[SEAL_KEY_SIZE];
         bool removed;
-        code = derive(secret, service, seal_key, msg);
-        if (code == GG_OK)
-            code = shared_find(store, seal_key, full, &twin, msg);
+        namespaced(full, SESSION_PREFIX, keys[i]);
+        code = shared_find(store, seal_key, full, &twin, msg);
         /* Only the same user's: the name may have passed to another since. */
         if (code == GG_OK && twin.user_id && found.user_id &&
             strcmp(twin.user_id, found.user_id) == 0)
@@ -301,9 +301,9 @@ int store_forget(struct store *store, const char *secret, const char *service, c
         if (code == GG_ENOTFOUND)
             code = GG_OK;
         session_data_clear(&twin);
-        wipe(seal_key, sizeof seal_key);
     }
     session_data_clear(&found);
+    wipe(seal_key, sizeof seal_key);
     return code;
 }
 
