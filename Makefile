@@ -44,28 +44,33 @@ C_TESTS := test_api test_dlopen test_units test_pool test_wipe test_async
 # ASan's shadow makes terabytes.
 ASAN_C_TESTS := $(filter-out test_wipe,$(C_TESTS))
 
-.PHONY: all deps lib python wheel test-wheel demo test test-exports test-abi abi-baseline test-ffi deps-ffi test-install test-oom test-tsan test-fork test-c test-valgrind test-python \
+.PHONY: all deps deps-check check lib python wheel test-wheel demo test test-exports test-abi abi-baseline test-ffi deps-ffi test-install test-oom test-tsan test-fork test-c test-valgrind test-python \
         test-asan install uninstall clean \
         fuzz deps-fuzz bench deps-bench
 
 all: lib
 
+# Installing happens only from the targets a fresh machine needs (deps, demo,
+# test); the others check and say what is missing.
 deps:
 	@tools/ensure-deps
+
+deps-check:
+	@tools/ensure-deps check
 
 lib: $(B)/lib/$(SONAME)
 
 # --- the library, plain and sanitized ----------------------------------------
 
-$(B)/obj/%.o: lib/%.c $(HEADERS) | deps
+$(B)/obj/%.o: lib/%.c $(HEADERS) | deps-check
 	@mkdir -p $(@D)
 	$(CC) $(ALL_CFLAGS) -c $< -o $@
 
-$(B)/asan/obj/%.o: lib/%.c $(HEADERS) | deps
+$(B)/asan/obj/%.o: lib/%.c $(HEADERS) | deps-check
 	@mkdir -p $(@D)
 	$(CC) $(ALL_CFLAGS) $(SANITIZE) -c $< -o $@
 
-$(B)/tsan/obj/%.o: lib/%.c $(HEADERS) | deps
+$(B)/tsan/obj/%.o: lib/%.c $(HEADERS) | deps-check
 	@mkdir -p $(@D)
 	$(CC) $(ALL_CFLAGS) -fsanitize=thread -c $< -o $@
 
@@ -88,7 +93,7 @@ $(B)/lib/$(SONAME) $(B)/asan/lib/$(SONAME): %/$(SONAME): %/libgamegate.so.$(VERS
 # --- the Python binding: cffi in API mode, compiled against the header ------
 
 # The declarations as an FFI's parser takes them, generated from the header.
-$(B)/include/gamegate_ffi.h: include/gamegate.h tools/ffi-header | deps
+$(B)/include/gamegate_ffi.h: include/gamegate.h tools/ffi-header | deps-check
 	@mkdir -p $(@D)
 	$(PYTHON) tools/ffi-header $< > $@
 
@@ -204,11 +209,11 @@ abi-baseline: $(B)/lib/$(SONAME) $(B)/include/gamegate_ffi.h
 
 test-c: $(C_TESTS:%=$(B)/tests/%)
 	@for t in $(C_TESTS); do \
-	  echo "== $$t"; GG_LIBRARY=$(B)/lib/$(SONAME) $(WITH_SANDBOX) $(B)/tests/$$t || exit 1; done
+	  echo "== $$t"; GAMEGATE_LIBRARY=$(B)/lib/$(SONAME) $(WITH_SANDBOX) $(B)/tests/$$t || exit 1; done
 
 test-valgrind: $(C_TESTS:%=$(B)/tests/%)
 	@for t in $(C_TESTS); do \
-	  echo "== valgrind $$t"; GG_LIBRARY=$(B)/lib/$(SONAME) $(WITH_SANDBOX) valgrind -q \
+	  echo "== valgrind $$t"; GAMEGATE_LIBRARY=$(B)/lib/$(SONAME) $(WITH_SANDBOX) valgrind -q \
 	    --leak-check=full --errors-for-leak-kinds=definite,indirect,possible \
 	    --show-leak-kinds=definite,indirect,possible --error-exitcode=99 \
 	    $(B)/tests/$$t || exit 1; done
@@ -220,7 +225,7 @@ test-python: $(PY_EXT)
 # allocations at exit are not leaks of ours, hence detect_leaks=0 there.
 test-asan: $(ASAN_C_TESTS:%=$(B)/asan/tests/%) $(B)/asan/lib/$(SONAME) $(PY_EXT)
 	@for t in $(ASAN_C_TESTS); do \
-	  echo "== asan $$t"; GG_LIBRARY=$(B)/asan/lib/$(SONAME) $(WITH_SANDBOX) $(B)/asan/tests/$$t || exit 1; done
+	  echo "== asan $$t"; GAMEGATE_LIBRARY=$(B)/asan/lib/$(SONAME) $(WITH_SANDBOX) $(B)/asan/tests/$$t || exit 1; done
 	GAMEGATE_LIBRARY=$(abspath $(B)/asan/lib/$(SONAME)) PYTHONPATH=bindings/python \
 	  LD_PRELOAD="$$($(CC) -print-file-name=libasan.so) $$($(CC) -print-file-name=libubsan.so)" \
 	  ASAN_OPTIONS=detect_leaks=0 $(PYTEST)
@@ -233,7 +238,7 @@ test-fork: $(B)/tests/test_fork $(B)/asan/tests/test_fork
 
 # Not under valgrind or ASan: it replaces malloc itself, as they do.
 test-oom: $(B)/tests/test_oom
-	GG_LIBRARY=$(B)/lib/$(SONAME) $(WITH_SANDBOX) $(B)/tests/test_oom
+	GAMEGATE_LIBRARY=$(B)/lib/$(SONAME) $(WITH_SANDBOX) $(B)/tests/test_oom
 
 # The store in memory, in an SQLite file and in a Redis of its own.
 test-tsan: $(B)/tsan/tests/test_threads $(B)/tsan/tests/test_pool $(B)/tsan/tests/test_async
@@ -244,7 +249,11 @@ test-tsan: $(B)/tsan/tests/test_threads $(B)/tsan/tests/test_pool $(B)/tsan/test
 	TSAN_OPTIONS=halt_on_error=1:exitcode=66 $(WITH_SANDBOX) $(B)/tsan/tests/test_pool
 	TSAN_OPTIONS=halt_on_error=1:exitcode=66 $(WITH_SANDBOX) $(B)/tsan/tests/test_async
 
-test: test-exports test-abi test-ffi test-wheel test-install test-oom test-tsan test-fork test-c test-valgrind test-python test-asan
+# The edit-test loop: the exports, the C suites and pytest, plain (no
+# valgrind, sanitizers, wheel or FFIs). `make test` is the full run.
+check: test-exports test-c test-python
+
+test: deps test-exports test-abi test-ffi test-wheel test-install test-oom test-tsan test-fork test-c test-valgrind test-python test-asan
 
 # --- benchmarks: figures, not pass/fail ---------------------------------------
 
@@ -260,7 +269,7 @@ $(B)/bench/loop: tests/bench/loop.c $(B)/lib/$(SONAME)
 	@mkdir -p $(@D)
 	$(CC) $(ALL_CFLAGS) -o $@ $< -L$(B)/lib $(RPATH) -lgamegate $(PKG_LIBS)
 
-$(B)/bench/drivers: tests/bench/drivers.c | deps
+$(B)/bench/drivers: tests/bench/drivers.c | deps-check
 	@mkdir -p $(@D)
 	$(CC) $(ALL_CFLAGS) -o $@ $< $(PKG_LIBS)
 
@@ -325,7 +334,7 @@ $(B)/examples/login: examples/login.c $(B)/lib/$(SONAME)
 	@mkdir -p $(@D)
 	$(CC) $(ALL_CFLAGS) -o $@ $< -L$(B)/lib $(RPATH) -lgamegate
 
-demo: $(B)/examples/login $(PY_EXT)
+demo: deps $(B)/examples/login $(PY_EXT)
 	@GAMEGATE_LIBRARY=$(abspath $(B)/lib/$(SONAME)) PYTHONPATH=bindings/python \
 	  $(WITH_SANDBOX) sh -c '$(PYTHON) examples/login.py && $(B)/examples/login'
 

@@ -65,7 +65,7 @@ windows: $(WIN)/gamegate.dll $(WIN_TESTS:%=$(WIN)/tests/%.exe)
 test-windows: windows
 	@for t in $(WIN_TESTS); do \
 	  echo "== wine $$t"; \
-	  (cd $(WIN)/tests && WINEDEBUG=-all GG_LIBRARY=gamegate.dll \
+	  (cd $(WIN)/tests && WINEDEBUG=-all GAMEGATE_LIBRARY=gamegate.dll \
 	    $(abspath tools/with-sandbox) $(PYTHON) wine ./$$t.exe) || exit 1; done
 
 .PHONY: deps-windows windows test-windows FORCE

@@ -72,7 +72,7 @@ static void *fail_then_outlive_dlclose(void *unused)
 
 int main(void)
 {
-    const char *path = getenv("GG_LIBRARY");
+    const char *path = getenv("GAMEGATE_LIBRARY");
     void *library = dlopen(path ? path : DEFAULT_LIBRARY, RTLD_NOW | RTLD_LOCAL);
     if (!CHECK(library != NULL)) {
         fprintf(stderr, "dlopen: %s\n", dlerror());
