@@ -2,10 +2,11 @@
 #include "client.h"
 #include "gamegate.h"
 #include "json_safe.h"
-#include "store.h"
 #include "result.h"
 #include "session.h"
+#include "store.h"
 #include "strbuf.h"
+#include "text.h"
 #include "wiping_alloc.h"
 
 #include <curl/curl.h>
@@ -468,8 +469,7 @@ GG_EXTERN int gg_callback_reply_items(const char *const *fields, gg_result **out
             if (f == 2) {
                 char *end;
                 long long price = strtoll(value, &end, 10);
-                if (*end || price <= 0 || value[0] < '0' || value[0] > '9' ||
-                    strlen(value) > 12) {
+                if (*end || price <= 0 || !text_is_digits(value, strlen(value), 12)) {
                     strbuf_addf(&why, "item %zu: 'price' must be a whole number of kreds > 0",
                                 at / 4 + 1);
                     code = GG_EINVAL;

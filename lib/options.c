@@ -2,6 +2,7 @@
 
 #include "gamegate.h"
 #include "message.h"
+#include "text.h"
 #include "version.h"
 #include "wiping_alloc.h"
 
@@ -127,33 +128,16 @@ size_t options_secrets(const struct options *options, const char **out, size_t m
     return count;
 }
 
-/* The 1-based position of text among "a|b|c", 0 if absent. */
-static int choice_number(const char *choices, const char *text)
-{
-    size_t len = strlen(text);
-    int number = 1;
-    for (const char *at = choices; at; number++) {
-        const char *bar = strchr(at, '|');
-        size_t choice_len = bar ? (size_t)(bar - at) : strlen(at);
-        if (choice_len == len && strncmp(at, text, len) == 0)
-            return number;
-        at = bar ? bar + 1 : NULL;
-    }
-    return 0;
-}
 
 int options_log_level(const struct options *options)
 {
-    return choice_number(specs[OPT_LOG_LEVEL].choices, options_get(options, OPT_LOG_LEVEL));
+    return text_choice_number(specs[OPT_LOG_LEVEL].choices, options_get(options, OPT_LOG_LEVEL));
 }
 
 static bool is_number_within(const char *text, long long min, long long max)
 {
-    if (!*text || strlen(text) > 15)
+    if (!text_is_digits(text, strlen(text), 15))
         return false;
-    for (const char *c = text; *c; c++)
-        if (*c < '0' || *c > '9')
-            return false;
     long long value = strtoll(text, NULL, 10);
     return value >= min && value <= max;
 }
@@ -195,7 +179,7 @@ static int parse_proxy(const char *text, char **user, char **password)
     char scheme[16] = "";
     for (size_t i = 0; scheme_end && i < (size_t)(scheme_end - text) && i + 1 < sizeof scheme; i++)
         scheme[i] = (char)tolower((unsigned char)text[i]); /* HTTP:// is http:// */
-    if (scheme_end && !choice_number(proxy_schemes, scheme))
+    if (scheme_end && !text_choice_number(proxy_schemes, scheme))
         return GG_EINVAL;
     for (const char *c = text; *c; c++)
         if ((unsigned char)*c <= 0x20 || (unsigned char)*c >= 0x7f)
@@ -284,7 +268,7 @@ int options_set(struct options *options, enum option_id id, const char *value,
                         spec->min, spec->max);
             return GG_EINVAL;
         }
-        if (spec->kind == KIND_CHOICE && !choice_number(spec->choices, value)) {
+        if (spec->kind == KIND_CHOICE && !text_choice_number(spec->choices, value)) {
             strbuf_addf(msg, "option '%s' takes one of %s", spec->name, spec->choices);
             return GG_EINVAL;
         }

@@ -2,6 +2,7 @@
 
 #include "gamegate.h"
 #include "message.h"
+#include "text.h"
 
 #include <string.h>
 
@@ -23,25 +24,7 @@ const char *request_value(const struct request *req, const struct endpoint *endp
 
 static bool is_count(const char *value)
 {
-    if (!*value || strlen(value) > 18)
-        return false;
-    for (const char *c = value; *c; c++)
-        if (*c < '0' || *c > '9')
-            return false;
-    return true;
-}
-
-static bool is_choice(const char *value, const char *choices)
-{
-    size_t len = strlen(value);
-    for (const char *at = choices; at;) {
-        const char *bar = strchr(at, '|');
-        size_t choice_len = bar ? (size_t)(bar - at) : strlen(at);
-        if (choice_len == len && strncmp(at, value, len) == 0)
-            return true;
-        at = bar ? bar + 1 : NULL;
-    }
-    return false;
+    return text_is_digits(value, strlen(value), 18);
 }
 
 static int take_extra(struct request *req, const char *name, const char *value,
@@ -218,7 +201,7 @@ static int check_value(const struct param_spec *spec, const char *value, struct 
         strbuf_addf(msg, "parameter '%s' takes a whole number >= 0", spec->name);
         return GG_EINVAL;
     }
-    if (spec->choices && !is_choice(value, spec->choices)) {
+    if (spec->choices && !text_choice_number(spec->choices, value)) {
         strbuf_addf(msg, "parameter '%s' takes one of %s", spec->name, spec->choices);
         return GG_EINVAL;
     }

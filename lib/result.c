@@ -5,6 +5,7 @@
 #include "json_safe.h"
 #include "message.h"
 #include "strbuf.h"
+#include "text.h"
 #include "wiping_alloc.h"
 
 #include <pthread.h>
@@ -252,14 +253,11 @@ GG_EXTERN int gg_result_attempts(const gg_result *result)
  * " 1", "1x" and "01" name nothing. */
 static bool parse_index(const char *segment, size_t len, size_t *index)
 {
-    if (len == 0 || len > 18 || (len > 1 && segment[0] == '0'))
+    if (!text_is_digits(segment, len, 18) || (len > 1 && segment[0] == '0'))
         return false;
     size_t value = 0;
-    for (size_t i = 0; i < len; i++) {
-        if (segment[i] < '0' || segment[i] > '9')
-            return false;
+    for (size_t i = 0; i < len; i++)
         value = value * 10 + (size_t)(segment[i] - '0');
-    }
     *index = value;
     return true;
 }

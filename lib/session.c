@@ -5,6 +5,7 @@
 #include "gamegate.h"
 #include "hash.h"
 #include "platform.h"
+#include "text.h"
 #include "wiping_alloc.h"
 
 #include <openssl/err.h>
@@ -99,15 +100,6 @@ static bool session_data_copy(struct session_data *to, const struct session_data
     return ok;
 }
 
-static bool all_digits(const char *text)
-{
-    if (!*text)
-        return false;
-    for (; *text; text++)
-        if (*text < '0' || *text > '9')
-            return false;
-    return true;
-}
 
 /* Every part is length-prefixed, so no choice of site or name can make two
  * different users' keys equal. kind: 'u' a username, 'i' a user id. */
@@ -122,7 +114,7 @@ static bool make_key(char *key, const char *service, const char *site, char kind
 
 static char kind_of(const char *service, const char *who)
 {
-    return strcmp(service, "kongregate") == 0 || all_digits(who) ? 'i' : 'u';
+    return strcmp(service, "kongregate") == 0 || text_is_digits(who, strlen(who), SIZE_MAX) ? 'i' : 'u';
 }
 
 bool session_key(const char *service, const char *site, const char *who,
