@@ -499,10 +499,7 @@ static void free_backend(struct redis_backend *self)
     free(self->host);
     free(self->socket_path);
     free(self->user);
-    if (self->password) {
-        wipe(self->password, strlen(self->password));
-        free(self->password);
-    }
+    wipe_free(self->password);
     free(self);
 }
 

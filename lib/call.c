@@ -351,8 +351,7 @@ int call_prepare(struct call *call, struct gg_client *client, const char *endpoi
     if (!call->endpoint) {
         const char *nearest = endpoint_name ? endpoint_nearest(endpoint_name) : NULL;
         strbuf_adds(msg, "unknown endpoint");
-        if (nearest)
-            strbuf_addf(msg, " (did you mean '%s'?)", nearest);
+        message_suggest(msg, nearest);
         return call->code = GG_EINVAL;
     }
     strbuf_addf(msg, "%s: ", call->endpoint->name);

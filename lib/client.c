@@ -234,8 +234,7 @@ GG_EXTERN int gg_client_set(gg_client *client, const char *option, const char *v
         /* The name given is not quoted: a key passed in its place would be. */
         const char *nearest = option ? option_nearest(option) : NULL;
         strbuf_adds(&msg, "unknown option");
-        if (nearest)
-            strbuf_addf(&msg, " (did you mean '%s'?)", nearest);
+        message_suggest(&msg, nearest);
         code = GG_EINVAL;
     } else {
         code = set_option(client, id, value, &opened, &previous, &msg);

@@ -45,13 +45,6 @@ static char *plus_for_space(const char *escaped)
     return plus;
 }
 
-static void wipe_free(char *text)
-{
-    if (text) {
-        wipe(text, strlen(text));
-        free(text);
-    }
-}
 
 /* Replaces every occurrence of secret and of its percent-encoded forms,
  * either case of hex digits, with '+' or %20 for a space. */
@@ -186,4 +179,10 @@ const char *message_nearest(const char *given, const char *const *names, size_t 
         }
     }
     return nearest;
+}
+
+void message_suggest(struct strbuf *msg, const char *nearest)
+{
+    if (nearest)
+        strbuf_addf(msg, " (did you mean '%s'?)", nearest);
 }

@@ -3,6 +3,8 @@
 #ifndef GG_MESSAGE_H
 #define GG_MESSAGE_H
 
+#include "strbuf.h"
+
 #include <stdbool.h>
 #include <stddef.h>
 
@@ -30,5 +32,7 @@ char *message_redact(const char *text, const char *const *secrets, size_t secret
  * would be): messages suggest the nearest of the known names instead, or
  * NULL when none is near. */
 const char *message_nearest(const char *given, const char *const *names, size_t count);
+/* Appends " (did you mean 'nearest'?)", when there is a nearest. */
+void message_suggest(struct strbuf *msg, const char *nearest);
 
 #endif

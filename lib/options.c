@@ -215,14 +215,6 @@ static int parse_proxy(const char *text, char **user, char **password)
     return code;
 }
 
-static void free_value(char *value)
-{
-    if (value) {
-        wipe(value, strlen(value));
-        free(value);
-    }
-}
-
 /* The decoded password of a redis:// URL (NULL if none): GG_OK or GG_ENOMEM
  * (a URL that names no store is the store's to refuse). */
 static int store_password(const char *text, char **password)
@@ -292,8 +284,8 @@ int options_set(struct options *options, enum option_id id, const char *value,
         }
         copy = strdup(value);
         if (!copy) {
-            free_value(user);
-            free_value(password);
+            wipe_free(user);
+            wipe_free(password);
             strbuf_adds(msg, "out of memory");
             return GG_ENOMEM;
         }
@@ -307,15 +299,15 @@ int options_set(struct options *options, enum option_id id, const char *value,
         !(copy && session_game_scope(copy, options->kongregate_scope)))
         options->kongregate_scope[0] = '\0'; /* made when needed, then */
     if (spec->kind == KIND_PROXY) {
-        free_value(options->proxy_user);
-        free_value(options->proxy_password);
+        wipe_free(options->proxy_user);
+        wipe_free(options->proxy_password);
         options->proxy_user = user;
         options->proxy_password = password;
     } else if (id == OPT_SESSION_STORE) {
-        free_value(options->store_password);
+        wipe_free(options->store_password);
         options->store_password = password;
     }
-    free_value(options->values[id]);
+    wipe_free(options->values[id]);
     options->values[id] = copy;
     return GG_OK;
 }
@@ -357,9 +349,9 @@ bool options_copy(struct options *to, const struct options *from)
 void options_clear(struct options *options)
 {
     for (int id = 0; id < OPT_COUNT; id++)
-        free_value(options->values[id]);
-    free_value(options->proxy_user);
-    free_value(options->proxy_password);
-    free_value(options->store_password);
+        wipe_free(options->values[id]);
+    wipe_free(options->proxy_user);
+    wipe_free(options->proxy_password);
+    wipe_free(options->store_password);
     *options = (struct options){0};
 }

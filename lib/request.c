@@ -67,9 +67,8 @@ static void explain_unknown(const struct endpoint *endpoint, const char *name, c
         names[count] = endpoint->params[count].name;
     const char *nearest = message_nearest(name, names, count);
     strbuf_addf(msg, "unknown parameter %s", shown);
-    if (nearest)
-        strbuf_addf(msg, " (did you mean '%s'?)", nearest);
-    else
+    message_suggest(msg, nearest);
+    if (!nearest)
         for (size_t i = 0; i < count; i++)
             strbuf_addf(msg, "%s%s", i ? ", " : "; it takes ", names[i]);
 }

@@ -332,8 +332,7 @@ static const char *cached_text(gg_result *result, const json_t *node, const char
     if (!text)
         return NULL;
     json_t *entry = json_string(text);
-    wipe(text, strlen(text));
-    free(text);
+    wipe_free(text);
     if (!entry || json_object_set_new(result->texts, key, entry) != 0)
         return NULL;
     return json_string_value(entry);
@@ -413,8 +412,6 @@ GG_EXTERN void gg_result_free(gg_result *result)
     json_safe_wipe(result->texts);
     json_decref(result->body);
     json_decref(result->texts);
-    if (result->json_text)
-        wipe(result->json_text, strlen(result->json_text));
-    free(result->json_text);
+    wipe_free(result->json_text);
     free(result);
 }

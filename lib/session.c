@@ -70,10 +70,7 @@ bool session_game_scope(const char *api_key, char scope[SESSION_SCOPE_SIZE])
 
 void session_data_clear(struct session_data *data)
 {
-    if (data->token) {
-        wipe(data->token, strlen(data->token));
-        free(data->token);
-    }
+    wipe_free(data->token);
     free(data->username);
     free(data->user_id);
     free(data->site);

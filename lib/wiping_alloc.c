@@ -22,6 +22,14 @@ void wipe(void *data, size_t size)
     platform_wipe(data, size);
 }
 
+void wipe_free(char *text)
+{
+    if (text) {
+        wipe(text, strlen(text));
+        free(text);
+    }
+}
+
 static atomic_ulong failures;
 static atomic_ulong allocations;
 static bool installed_in_curl;

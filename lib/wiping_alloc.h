@@ -14,6 +14,8 @@
 /* Zeroes size bytes at data in a way the compiler keeps even when the memory
  * is freed next: every secret gamegate held is wiped through here. */
 void wipe(void *data, size_t size);
+/* Wipes a string malloc gave, then frees it; NULL is a no-op. */
+void wipe_free(char *text);
 
 /* Initializes libcurl with this allocator, unless the process initialized
  * libcurl before (then libcurl keeps its own, and nothing is wiped). 0 on
