@@ -124,7 +124,7 @@ test-wheel: wheel
 # --- C tests: through the ABI (linked and dlopen'ed) and of the internals -----
 
 TEST_CFLAGS = $(ALL_CFLAGS) -Ilib -Itests/c
-TEST_HELPERS := tests/c/check.h tests/c/sandbox.h tests/c/sandbox.c
+TEST_HELPERS := tests/c/check.h tests/c/sandbox_client.h tests/c/sandbox_client.c
 
 $(B)/tests/test_api: tests/c/test_api.c $(TEST_HELPERS) $(B)/lib/$(SONAME)
 $(B)/tests/test_pool: tests/c/test_pool.c $(TEST_HELPERS) $(B)/lib/$(SONAME)
@@ -142,7 +142,7 @@ $(B)/asan/tests/test_dlopen: tests/c/test_dlopen.c $(TEST_HELPERS) $(B)/asan/lib
 $(B)/asan/tests/test_units: tests/c/test_units.c $(TEST_HELPERS) $(ASAN_OBJECTS)
 
 RPATH := -Wl,-rpath,'$$ORIGIN/../lib'
-link_test = $(CC) $(TEST_CFLAGS) $(2) -o $@ $< tests/c/sandbox.c $(1) $(PKG_LIBS) -ldl $(LDFLAGS)
+link_test = $(CC) $(TEST_CFLAGS) $(2) -o $@ $< tests/c/sandbox_client.c $(1) $(PKG_LIBS) -ldl $(LDFLAGS)
 
 $(B)/tests/test_api $(B)/asan/tests/test_api $(B)/tests/test_pool $(B)/asan/tests/test_pool \
 $(B)/tests/test_fork $(B)/asan/tests/test_fork $(B)/tests/test_wipe \
@@ -169,7 +169,7 @@ $(B)/tsan/tests/test_threads: tests/c/test_threads.c tests/c/check.h $(TSAN_OBJE
 
 $(B)/tsan/tests/test_pool $(B)/tsan/tests/test_async: $(B)/tsan/tests/%: tests/c/%.c $(TEST_HELPERS) $(TSAN_OBJECTS)
 	@mkdir -p $(@D)
-	$(CC) $(TEST_CFLAGS) -fsanitize=thread -o $@ $< tests/c/sandbox.c $(TSAN_OBJECTS) $(PKG_LIBS)
+	$(CC) $(TEST_CFLAGS) -fsanitize=thread -o $@ $< tests/c/sandbox_client.c $(TSAN_OBJECTS) $(PKG_LIBS)
 
 WITH_SANDBOX = tools/with-sandbox $(PYTHON)
 PYTEST = $(PYTHON) -m pytest -q -p no:cacheprovider tests/python
@@ -259,7 +259,7 @@ test: deps test-exports test-abi test-ffi test-wheel test-install test-oom test-
 
 $(B)/bench/bench: tests/bench/bench.c $(TEST_HELPERS) $(OBJECTS)
 	@mkdir -p $(@D)
-	$(CC) $(TEST_CFLAGS) -o $@ $< tests/c/sandbox.c $(OBJECTS) $(PKG_LIBS)
+	$(CC) $(TEST_CFLAGS) -o $@ $< tests/c/sandbox_client.c $(OBJECTS) $(PKG_LIBS)
 
 $(B)/bench/stores: tests/bench/stores.c $(OBJECTS)
 	@mkdir -p $(@D)

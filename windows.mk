@@ -46,14 +46,14 @@ $(WIN)/gamegate.dll: $(WIN_OBJECTS)
 
 $(WIN)/tests/test_api.exe: tests/c/test_api.c $(TEST_HELPERS) $(WIN)/gamegate.dll
 	@mkdir -p $(@D)
-	$(WIN_CC) $(WIN_CFLAGS) -Itests/c -o $@ $< tests/c/sandbox.c -L$(WIN) -lgamegate $(WIN_LIBS)
+	$(WIN_CC) $(WIN_CFLAGS) -Itests/c -o $@ $< tests/c/sandbox_client.c -L$(WIN) -lgamegate $(WIN_LIBS)
 	cp $(WIN)/gamegate.dll $(@D)/
 $(WIN)/tests/test_dlopen.exe: tests/c/test_dlopen.c $(TEST_HELPERS) $(WIN)/gamegate.dll
 	@mkdir -p $(@D)
-	$(WIN_CC) $(WIN_CFLAGS) -Itests/c -o $@ $< tests/c/sandbox.c $(WIN_LIBS)
+	$(WIN_CC) $(WIN_CFLAGS) -Itests/c -o $@ $< tests/c/sandbox_client.c $(WIN_LIBS)
 $(WIN)/tests/test_units.exe: tests/c/test_units.c $(TEST_HELPERS) $(WIN_OBJECTS)
 	@mkdir -p $(@D)
-	$(WIN_CC) $(WIN_CFLAGS) -DGG_STATIC -Ilib -Itests/c -o $@ $< tests/c/sandbox.c $(WIN_OBJECTS) \
+	$(WIN_CC) $(WIN_CFLAGS) -DGG_STATIC -Ilib -Itests/c -o $@ $< tests/c/sandbox_client.c $(WIN_OBJECTS) \
 	  $(WIN_LIBS) -lpsapi
 
 windows: $(WIN)/gamegate.dll $(WIN_TESTS:%=$(WIN)/tests/%.exe)

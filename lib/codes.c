@@ -1,10 +1,4 @@
 #include "gamegate.h"
-#include "version.h"
-
-GG_EXTERN const char *gg_version(void)
-{
-    return GG_VERSION_TEXT;
-}
 
 GG_EXTERN const char *gg_strerror(int code)
 {

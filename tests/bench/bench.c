@@ -9,7 +9,7 @@
 #include "request.h"
 #include "response.h"
 #include "result.h"
-#include "sandbox.h"
+#include "sandbox_client.h"
 #include "session.h"
 
 #include <stdio.h>

@@ -1,7 +1,7 @@
 /* The public ABI, driven as a game server written in C would drive it,
  * against the sandbox started by tools/with-sandbox. */
 #include "check.h"
-#include "sandbox.h"
+#include "sandbox_client.h"
 
 #include <gamegate.h>
 

@@ -3,7 +3,7 @@
  * one client, retries on timers, cancellation. Runs plain, under valgrind,
  * ASan and ThreadSanitizer. */
 #include "check.h"
-#include "sandbox.h"
+#include "sandbox_client.h"
 
 #include <gamegate.h>
 

@@ -1,7 +1,7 @@
 /* The library as another language's FFI meets it: dlopen by path, every
  * function looked up by name, nothing from the header but the types. */
 #include "check.h"
-#include "sandbox.h"
+#include "sandbox_client.h"
 
 #include <pthread.h>
 #ifdef _WIN32

@@ -6,7 +6,7 @@
  * knew. Not run under valgrind: a child leaves behind, untouched, what the
  * parent owns, and exits without freeing it. */
 #include "check.h"
-#include "sandbox.h"
+#include "sandbox_client.h"
 
 #include <gamegate.h>
 

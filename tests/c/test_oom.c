@@ -4,7 +4,7 @@
  * makes, and checks that each run ends in GG_OK or GG_ENOMEM, without a crash
  * and with every allocation given back. */
 #include "check.h"
-#include "sandbox.h"
+#include "sandbox_client.h"
 
 #include <gamegate.h>
 

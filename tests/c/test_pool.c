@@ -4,7 +4,7 @@
  * that stays off the network waiting behind a call in flight. Runs plain,
  * under valgrind, ASan and ThreadSanitizer. */
 #include "check.h"
-#include "sandbox.h"
+#include "sandbox_client.h"
 
 #include <gamegate.h>
 

@@ -4,7 +4,7 @@
  * through /proc/self/mem (so that no sanitizer sees reads of freed blocks)
  * and searched for the secrets, which this test itself holds only masked. */
 #include "check.h"
-#include "sandbox.h"
+#include "sandbox_client.h"
 
 #include <gamegate.h>
 

@@ -1,6 +1,7 @@
-/* What the C tests know of the sandbox that tools/with-sandbox started. */
-#ifndef GG_TEST_SANDBOX_H
-#define GG_TEST_SANDBOX_H
+/* The C tests' client of the sandbox that tools/with-sandbox started: its
+ * address, its seed data, and its controls. */
+#ifndef GG_TEST_SANDBOX_CLIENT_H
+#define GG_TEST_SANDBOX_CLIENT_H
 
 #include <jansson.h>
 

@@ -1,4 +1,4 @@
-#include "sandbox.h"
+#include "sandbox_client.h"
 
 #include <curl/curl.h>
 #include <stdio.h>

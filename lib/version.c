@@ -1,0 +1,8 @@
+#include "version.h"
+
+#include "gamegate.h"
+
+GG_EXTERN const char *gg_version(void)
+{
+    return GG_VERSION_TEXT;
+}
