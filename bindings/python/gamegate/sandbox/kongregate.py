@@ -29,8 +29,7 @@ def refusals(handler):
     """Lets a handler raise Refusal instead of returning a failure body."""
     def guarded(state, request, **path):
         try:
-            with state.lock:
-                return handler(state, request, **path)
+            return handler(state, request, **path)
         except Refusal as refusal:
             return failure(refusal.error, refusal.description)
     guarded.__name__ = handler.__name__
@@ -73,18 +72,17 @@ def authenticate(state, request):
     params = request.params
     if any(not params.get(name) for name in ("user_id", "game_auth_token", "api_key")):
         return failure(400, MISSING)
-    with state.lock:
-        game = state.games_by_key.get(params["api_key"])
-        try:
-            user_id = int(params["user_id"])
-        except ValueError:
-            user_id = None
-        # A guest has user_id 0 and no token: never authenticated.
-        expected = state.game_auth_token(game, user_id) if game and user_id else None
-        if not expected or not hmac.compare_digest(expected, params["game_auth_token"]):
-            return failure(403, "Invalid credentials")
-        user = state.users[user_id]
-        return 200, {"success": True, "username": user["username"], "user_id": user_id}
+    game = state.games_by_key.get(params["api_key"])
+    try:
+        user_id = int(params["user_id"])
+    except ValueError:
+        user_id = None
+    # A guest has user_id 0 and no token: never authenticated.
+    expected = state.game_auth_token(game, user_id) if game and user_id else None
+    if not expected or not hmac.compare_digest(expected, params["game_auth_token"]):
+        return failure(403, "Invalid credentials")
+    user = state.users[user_id]
+    return 200, {"success": True, "username": user["username"], "user_id": user_id}
 
 
 def catalogue_entry(item):

@@ -177,7 +177,10 @@ class Handler(BaseHTTPRequestHandler):
                     "headers": {k.lower(): v for k, v in self.headers.items()},
                     "params": params}
             request = Request(self.command, raw_path, params, self.client_address[0])
-            status, body = handler(self.server.state, request, **captured)
+            # The one place the state's lock is taken for a request: every
+            # handler reads and writes the state under it.
+            with self.server.state.lock:
+                status, body = handler(self.server.state, request, **captured)
             if fault:
                 return fault[1](self)
             callback = params.get("callback") if jsonp else None

@@ -11,8 +11,9 @@ SEED_PATH = os.path.join(os.path.dirname(os.path.abspath(__file__)), "seed.json"
 
 
 class State:
-    """Everything both fake back ends know. Handlers hold `lock` while they
-    read and change it, because the server answers requests in threads."""
+    """Everything both fake back ends know. The server answers requests in
+    threads and holds `lock` around every handler (and the controls around
+    what they change), so handlers themselves take no lock."""
 
     def __init__(self, seed_path=SEED_PATH):
         self.seed_path = seed_path
