@@ -39,7 +39,10 @@ TSAN_OBJECTS := $(SOURCES:lib/%.c=$(B)/tsan/obj/%.o)
 # name serves every CPython 3; a name from the interpreter could not be used
 # here, where targets are read before `deps` has installed one.
 PY_EXT := bindings/python/gamegate/_gamegate.abi3.so
-C_TESTS := test_api test_dlopen test_units test_pool test_wipe test_async
+# The ABI suites, one program an area, sharing tests/c/api_fixture.c.
+API_TESTS := test_api_basics test_api_kongregate test_api_kickapps test_api_observer \
+             test_api_faults test_api_sessions
+C_TESTS := $(API_TESTS) test_dlopen test_units test_pool test_wipe test_async
 # Not under ASan: test_wipe reads the whole writable address space, which
 # ASan's shadow makes terabytes.
 ASAN_C_TESTS := $(filter-out test_wipe,$(C_TESTS))
@@ -126,7 +129,10 @@ test-wheel: wheel
 TEST_CFLAGS = $(ALL_CFLAGS) -Ilib -Itests/c
 TEST_HELPERS := tests/c/check.h tests/c/sandbox_client.h tests/c/sandbox_client.c
 
-$(B)/tests/test_api: tests/c/test_api.c $(TEST_HELPERS) $(B)/lib/$(SONAME)
+API_FIXTURE := tests/c/api_fixture.h tests/c/api_fixture.c
+$(API_TESTS:%=$(B)/tests/%): $(B)/tests/%: tests/c/%.c $(TEST_HELPERS) $(API_FIXTURE) $(B)/lib/$(SONAME)
+$(API_TESTS:%=$(B)/asan/tests/%): $(B)/asan/tests/%: tests/c/%.c $(TEST_HELPERS) $(API_FIXTURE) \
+                                   $(B)/asan/lib/$(SONAME)
 $(B)/tests/test_pool: tests/c/test_pool.c $(TEST_HELPERS) $(B)/lib/$(SONAME)
 $(B)/tests/test_async: tests/c/test_async.c $(TEST_HELPERS) $(B)/lib/$(SONAME)
 $(B)/asan/tests/test_async: tests/c/test_async.c $(TEST_HELPERS) $(B)/asan/lib/$(SONAME)
@@ -137,14 +143,15 @@ $(B)/asan/tests/test_pool: tests/c/test_pool.c $(TEST_HELPERS) $(B)/asan/lib/$(S
 $(B)/tests/test_dlopen: tests/c/test_dlopen.c $(TEST_HELPERS) $(B)/lib/$(SONAME)
 $(B)/tests/test_units: tests/c/test_units.c $(TEST_HELPERS) $(OBJECTS)
 $(B)/tests/test_oom: tests/c/test_oom.c $(TEST_HELPERS) $(B)/lib/$(SONAME)
-$(B)/asan/tests/test_api: tests/c/test_api.c $(TEST_HELPERS) $(B)/asan/lib/$(SONAME)
 $(B)/asan/tests/test_dlopen: tests/c/test_dlopen.c $(TEST_HELPERS) $(B)/asan/lib/$(SONAME)
 $(B)/asan/tests/test_units: tests/c/test_units.c $(TEST_HELPERS) $(ASAN_OBJECTS)
 
 RPATH := -Wl,-rpath,'$$ORIGIN/../lib'
-link_test = $(CC) $(TEST_CFLAGS) $(2) -o $@ $< tests/c/sandbox_client.c $(1) $(PKG_LIBS) -ldl $(LDFLAGS)
+link_test = $(CC) $(TEST_CFLAGS) $(2) -o $@ $< tests/c/sandbox_client.c \
+            $(if $(findstring test_api_,$@),tests/c/api_fixture.c) $(1) $(PKG_LIBS) -ldl $(LDFLAGS)
 
-$(B)/tests/test_api $(B)/asan/tests/test_api $(B)/tests/test_pool $(B)/asan/tests/test_pool \
+$(API_TESTS:%=$(B)/tests/%) $(API_TESTS:%=$(B)/asan/tests/%) \
+$(B)/tests/test_pool $(B)/asan/tests/test_pool \
 $(B)/tests/test_fork $(B)/asan/tests/test_fork $(B)/tests/test_wipe \
 $(B)/tests/test_async $(B)/asan/tests/test_async:
 	@mkdir -p $(@D)

@@ -18,7 +18,7 @@ WIN_LIBS = -L$(WIN_PREFIX)/lib -lcurl -ljansson -lcrypto -lws2_32 -lcrypt32 -lbc
            -lnormaliz -liphlpapi -ladvapi32 -luser32 -static-libgcc \
            -Wl,-Bstatic -lpthread -Wl,-Bdynamic
 # The suites that need no fork(), no POSIX signals and no shared store.
-WIN_TESTS := test_units test_api test_dlopen
+WIN_TESTS := test_units $(API_TESTS) test_dlopen
 
 deps-windows:
 	@tools/ensure-deps windows
@@ -44,9 +44,11 @@ $(WIN)/gamegate.dll: $(WIN_OBJECTS)
 	$(WIN_CC) -shared -o $@ $^ -Wl,--out-implib,$(WIN)/libgamegate.dll.a \
 	  -Wl,--output-def,$(WIN)/gamegate.def $(WIN_LIBS)
 
-$(WIN)/tests/test_api.exe: tests/c/test_api.c $(TEST_HELPERS) $(WIN)/gamegate.dll
+$(API_TESTS:%=$(WIN)/tests/%.exe): $(WIN)/tests/%.exe: tests/c/%.c $(TEST_HELPERS) $(API_FIXTURE) \
+                                  $(WIN)/gamegate.dll
 	@mkdir -p $(@D)
-	$(WIN_CC) $(WIN_CFLAGS) -Itests/c -o $@ $< tests/c/sandbox_client.c -L$(WIN) -lgamegate $(WIN_LIBS)
+	$(WIN_CC) $(WIN_CFLAGS) -Itests/c -o $@ $< tests/c/sandbox_client.c tests/c/api_fixture.c \
+	  -L$(WIN) -lgamegate $(WIN_LIBS)
 	cp $(WIN)/gamegate.dll $(@D)/
 $(WIN)/tests/test_dlopen.exe: tests/c/test_dlopen.c $(TEST_HELPERS) $(WIN)/gamegate.dll
 	@mkdir -p $(@D)

@@ -6,7 +6,14 @@
 #include <stdio.h>
 #include <string.h>
 
+/* A test made of several files (an ABI suite and tests/c/api_fixture.c)
+ * defines CHECK_SHARED_COUNTS, and counts in the fixture's counters: a check
+ * that fails in any of its files fails the test. */
+#ifdef CHECK_SHARED_COUNTS
+extern int checks_passed, checks_failed;
+#else
 static int checks_passed, checks_failed;
+#endif
 
 static inline int check_record(int ok, const char *what, const char *file, int line)
 {
