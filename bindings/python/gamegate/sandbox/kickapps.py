@@ -5,6 +5,8 @@ Bodies carry a string `status` ("1" ok, "-1" error), `error` and
 
 import hmac
 
+from .refusal import Refusal
+
 KEY_REFUSED = "either developerkey is not passed or developerKey disabled"
 MISSING = "Missing required parameter"
 ACCESS_DENIED = "Access Denied. Please contact customer support"
@@ -93,12 +95,6 @@ def openauth_create_token(state, request, site_id):
 MEDIA_TYPES = ("audio", "photo", "blog", "video", "sets", "emedia")
 
 
-class Refusal(Exception):
-    def __init__(self, body):
-        super().__init__(body.get("error"))
-        self.body = body
-
-
 def refused(error, error_id=None, **extra):
     body = {"payload_type": "json", "status": "-1", "error": error}
     if error_id:
@@ -117,20 +113,17 @@ def acting(writes):
     site and the acting member to the handler."""
     def wrap(handler):
         def guarded(state, request, site_id, **path):
-            try:
-                token = request.params.get("t")
-                if not token:
-                    raise refused("Token required", "44")
-                grant = state.kickapps_tokens.get(token)
-                if not grant or grant["as"] != site_id:
-                    raise refused("Invalid token", "1")
-                if grant["privileges"] == "N" or (writes and grant["privileges"] != "RW"):
-                    raise refused("Insufficient user permissions", "18")
-                site = state.sites[site_id]
-                member = state.member_by_id(site, grant["userId"])
-                return handler(state, request, site, member, **path)
-            except Refusal as refusal:
-                return 200, refusal.body
+            token = request.params.get("t")
+            if not token:
+                raise refused("Token required", "44")
+            grant = state.kickapps_tokens.get(token)
+            if not grant or grant["as"] != site_id:
+                raise refused("Invalid token", "1")
+            if grant["privileges"] == "N" or (writes and grant["privileges"] != "RW"):
+                raise refused("Insufficient user permissions", "18")
+            site = state.sites[site_id]
+            member = state.member_by_id(site, grant["userId"])
+            return handler(state, request, site, member, **path)
         guarded.__name__ = handler.__name__
         return guarded
     return wrap

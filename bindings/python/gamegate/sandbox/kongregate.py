@@ -7,6 +7,8 @@ import hmac
 import json
 import time
 
+from .refusal import Refusal
+
 MISSING = "user_id, game_auth_token, and api_key are required parameters"
 FRIENDS_PER_PAGE = 500
 SCORES_PER_PAGE = 25
@@ -15,42 +17,29 @@ PERIODS = {"daily": ("today_scores", "today_page", 86400),
            "lifetime": ("lifetime_scores", "lifetime_page", None)}
 
 
-class Refusal(Exception):
-    def __init__(self, error, description):
-        super().__init__(description)
-        self.error, self.description = error, description
+def refused(error, description):
+    return Refusal({"success": False, "error": error, "error_description": description})
 
 
 def failure(error, description):
-    return 200, {"success": False, "error": error, "error_description": description}
-
-
-def refusals(handler):
-    """Lets a handler raise Refusal instead of returning a failure body."""
-    def guarded(state, request, **path):
-        try:
-            return handler(state, request, **path)
-        except Refusal as refusal:
-            return failure(refusal.error, refusal.description)
-    guarded.__name__ = handler.__name__
-    return guarded
+    return 200, refused(error, description).body
 
 
 def whole_number(params, name, required=True):
     value = params.get(name)
     if value in (None, ""):
         if required:
-            raise Refusal(400, "%s is a required parameter" % name)
+            raise refused(400, "%s is a required parameter" % name)
         return None
     if not (value.isascii() and value.isdigit()):
-        raise Refusal(400, "%s must be a whole number" % name)
+        raise refused(400, "%s must be a whole number" % name)
     return int(value)
 
 
 def game_of(state, params):
     game = state.games_by_key.get(params.get("api_key", ""))
     if not game:
-        raise Refusal(403, "Invalid API key")
+        raise refused(403, "Invalid API key")
     return game
 
 
@@ -60,11 +49,11 @@ def logged_in_user(state, params, game, token_required=True):
     token = params.get("game_auth_token")
     if not token and not token_required:
         if user_id not in state.users:
-            raise Refusal(404, "User not found")
+            raise refused(404, "User not found")
         return state.users[user_id]
     expected = state.game_auth_token(game, user_id) if user_id else None
     if not expected or not token or not hmac.compare_digest(expected, token):
-        raise Refusal(403, "Invalid credentials")
+        raise refused(403, "Invalid credentials")
     return state.users[user_id]
 
 
@@ -89,7 +78,6 @@ def catalogue_entry(item):
     return {key: item[key] for key in ("id", "identifier", "name", "description", "price", "tags")}
 
 
-@refusals
 def items(state, request):
     game = game_of(state, request.params)
     wanted = {t.strip() for t in request.params.get("tags", "").split(",") if t.strip()}
@@ -105,12 +93,11 @@ def item_by_identifier(game, identifier):
     return None
 
 
-@refusals
 def user_items(state, request):
     game = game_of(state, request.params)
     user_id = whole_number(request.params, "user_id")
     if user_id not in state.users:
-        raise Refusal(404, "User not found")
+        raise refused(404, "User not found")
     listed = []
     for instance in state.inventories.get((game["game_id"], user_id), []):
         # Used-up instances leave the inventory; unlimited ones (null) stay.
@@ -124,7 +111,6 @@ def user_items(state, request):
     return 200, {"success": True, "items": listed}
 
 
-@refusals
 def use_item(state, request):
     game = game_of(state, request.params)
     user = logged_in_user(state, request.params, game)
@@ -133,17 +119,16 @@ def use_item(state, request):
         if instance["id"] != instance_id:
             continue
         if instance["remaining_uses"] is None:
-            raise Refusal(400, "Item has unlimited uses and cannot be used")
+            raise refused(400, "Item has unlimited uses and cannot be used")
         if instance["remaining_uses"] <= 0:
             break
         instance["remaining_uses"] -= 1
         state.next_usage_record_id += 1
         return 200, {"success": True, "remaining_uses": instance["remaining_uses"],
                      "usage_record_id": state.next_usage_record_id}
-    raise Refusal(404, "Item instance not found")
+    raise refused(404, "Item instance not found")
 
 
-@refusals
 def submit_statistics(state, request):
     params = request.params
     game = game_of(state, params)
@@ -155,9 +140,9 @@ def submit_statistics(state, request):
         if name in ("api_key", "user_id", "game_auth_token"):
             continue
         if name not in by_name:
-            raise Refusal(400, "Unknown statistic %s" % name)
+            raise refused(400, "Unknown statistic %s" % name)
         if not (value.isascii() and value.isdigit()):
-            raise Refusal(400, "Statistic %s must be a non-negative integer" % name)
+            raise refused(400, "Statistic %s must be a non-negative integer" % name)
         values[name] = int(value)
     now = time.time()
     for name, value in values.items():
@@ -190,18 +175,17 @@ def profile(state, user, page, with_friends):
 def find_user(state, name=None, user_id=None):
     user = state.user_by_name(name) if name is not None else state.users.get(user_id)
     if not user:
-        raise Refusal(404, "User not found")
+        raise refused(404, "User not found")
     return user
 
 
-@refusals
 def user_info(state, request):
     params = request.params
     page = whole_number(params, "page_num", required=False) or 1
     with_friends = params.get("friends") == "true"
     given = [n for n in ("username", "user_id", "usernames", "user_ids") if params.get(n)]
     if len(given) != 1:
-        raise Refusal(400, "Give one of username, user_id, usernames, user_ids")
+        raise refused(400, "Give one of username, user_id, usernames, user_ids")
     which = given[0]
     if which == "username":
         return 200, dict(profile(state, find_user(state, name=params["username"]), page,
@@ -211,11 +195,11 @@ def user_info(state, request):
         return 200, dict(profile(state, user, page, with_friends), success=True)
     names = [n.strip() for n in params[which].split(",") if n.strip()]
     if len(names) > 50:
-        raise Refusal(400, "At most 50 users at a time")
+        raise refused(400, "At most 50 users at a time")
     found = []
     for name in names:
         if which == "user_ids" and not (name.isascii() and name.isdigit()):
-            raise Refusal(400, "user_ids must be whole numbers")
+            raise refused(400, "user_ids must be whole numbers")
         user = state.user_by_name(name) if which == "usernames" else state.users.get(int(name))
         if user:
             found.append(profile(state, user, 1, False))
@@ -248,13 +232,12 @@ def statistic(state, stat_id):
         for stat in game.get("statistics", []):
             if str(stat["id"]) == stat_id:
                 return game, stat
-    raise Refusal(404, "Statistic not found")
+    raise refused(404, "Statistic not found")
 
 
-@refusals
 def high_scores(state, request, period, stat_id):
     if period not in PERIODS:
-        raise Refusal(404, "Unknown high score period %s" % period)
+        raise refused(404, "Unknown high score period %s" % period)
     key, page_param, window = PERIODS[period]
     game, stat = statistic(state, stat_id)
     since = time.time() - window if window else None
@@ -265,7 +248,6 @@ def high_scores(state, request, period, stat_id):
                  "page_count": pages, "per_page": SCORES_PER_PAGE}
 
 
-@refusals
 def friends_high_scores(state, request, stat_id, user_id):
     game, stat = statistic(state, stat_id)
     user = find_user(state, user_id=int(user_id) if user_id.isascii() and user_id.isdigit() else None)
@@ -279,7 +261,6 @@ def badges(state, request):
     return 200, list(state.badges)
 
 
-@refusals
 def user_badges(state, request, username):
     user = find_user(state, name=username)
     return 200, [{"badge_id": b} for b in state.user_badges.get(user["username"], [])]
@@ -288,11 +269,10 @@ def user_badges(state, request, username):
 def required_text(params, name):
     value = params.get(name, "")
     if not value.strip():
-        raise Refusal(400, "%s is a required parameter" % name)
+        raise refused(400, "%s is a required parameter" % name)
     return value
 
 
-@refusals
 def shared_link_create(state, request):
     """id is the link's id in the game's own system; all five are required."""
     params = request.params
@@ -306,27 +286,25 @@ def shared_link_create(state, request):
             if not isinstance(json.loads(params["kv_params"]), dict):
                 raise ValueError
         except ValueError:
-            raise Refusal(400, "kv_params must be a JSON-encoded object")
+            raise refused(400, "kv_params must be a JSON-encoded object")
         fields["kv_params"] = params["kv_params"]
     key = (game["game_id"], link_id)
     if key in state.shared_links:
-        raise Refusal(400, "Shared link already exists")  # assumed
+        raise refused(400, "Shared link already exists")  # assumed
     state.shared_links[key] = dict(fields, user_id=user["user_id"])
     return 200, {"success": True}
 
 
-@refusals
 def shared_link_destroy(state, request, id):
     game = game_of(state, request.params)
     user = logged_in_user(state, request.params, game)
     link = state.shared_links.get((game["game_id"], id))
     if not link or link["user_id"] != user["user_id"]:
-        raise Refusal(404, "Shared link not found")
+        raise refused(404, "Shared link not found")
     del state.shared_links[(game["game_id"], id)]
     return 200, {"success": True}
 
 
-@refusals
 def guild_create(state, request):
     params = request.params
     game = game_of(state, params)
@@ -335,24 +313,22 @@ def guild_create(state, request):
     server = params.get("server_identifier", "")
     key = (game["game_id"], server, guild)
     if key in state.guilds:
-        raise Refusal(400, "Guild already exists")  # assumed
+        raise refused(400, "Guild already exists")  # assumed
     state.guilds[key] = {"guild_name": name, "server_name": params.get("server_name", "")}
     return 200, {"success": True, "server_identifier": server or None, "guild_identifier": guild}
 
 
-@refusals
 def guild_destroy(state, request):
     params = request.params
     game = game_of(state, params)
     guild = required_text(params, "guild_identifier")
     server = params.get("server_identifier", "")
     if state.guilds.pop((game["game_id"], server, guild), None) is None:
-        raise Refusal(404, "Guild not found")
+        raise refused(404, "Guild not found")
     # The published answer has no success field.
     return 200, {"server_identifier": server or None, "guild_identifier": guild}
 
 
-@refusals
 def character_create(state, request):
     params = request.params
     game = game_of(state, params)
@@ -361,7 +337,7 @@ def character_create(state, request):
     server = params.get("server_identifier", "")
     level = params.get("guild_admin_level")
     if level and level not in ("superadmin", "admin"):
-        raise Refusal(400, "guild_admin_level must be superadmin or admin")
+        raise refused(400, "guild_admin_level must be superadmin or admin")
     user_id = whole_number(params, "user_id", required=False)
     if user_id is not None:
         find_user(state, user_id=user_id)
@@ -373,12 +349,11 @@ def character_create(state, request):
                  "guild_identifier": guild, "character_identifier": character}
 
 
-@refusals
 def kongpanions(state, request):
     params = request.params
     given = [n for n in ("username", "user_id") if params.get(n)]
     if len(given) != 1:
-        raise Refusal(400, "Give one of username, user_id")
+        raise refused(400, "Give one of username, user_id")
     if given[0] == "username":
         user = find_user(state, name=params["username"])
     else:
@@ -388,13 +363,11 @@ def kongpanions(state, request):
     return 200, {"kongpanions": owned, "success": True}
 
 
-@refusals
 def kongpanions_index(state, request):
     # The published answer has no success field.
     return 200, {"kongpanions": list(state.kongpanions.values())}
 
 
-@refusals
 def private_message(state, request):
     params = request.params
     game_of(state, params)
@@ -404,7 +377,7 @@ def private_message(state, request):
     elif params.get("username"):
         find_user(state, name=params["username"])
     else:
-        raise Refusal(400, "user_id or username is a required parameter")
+        raise refused(400, "user_id or username is a required parameter")
     return 200, {"success": True}
 
 

@@ -21,6 +21,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 from . import kickapps, kongregate, portal
 from .faults import APPLIED_FIRST, Faults
+from .refusal import Refusal
 from .state import State
 
 MAX_REQUEST_BYTES = 1 << 20
@@ -179,8 +180,11 @@ class Handler(BaseHTTPRequestHandler):
             request = Request(self.command, raw_path, params, self.client_address[0])
             # The one place the state's lock is taken for a request: every
             # handler reads and writes the state under it.
-            with self.server.state.lock:
-                status, body = handler(self.server.state, request, **captured)
+            try:
+                with self.server.state.lock:
+                    status, body = handler(self.server.state, request, **captured)
+            except Refusal as refusal:
+                status, body = refusal.status, refusal.body
             if fault:
                 return fault[1](self)
             callback = params.get("callback") if jsonp else None
