@@ -47,7 +47,7 @@ C_TESTS := $(API_TESTS) test_dlopen test_units test_pool test_wipe test_async
 # ASan's shadow makes terabytes.
 ASAN_C_TESTS := $(filter-out test_wipe,$(C_TESTS))
 
-.PHONY: all deps deps-check check lib python wheel test-wheel demo test test-exports test-abi abi-baseline test-ffi deps-ffi test-install test-oom test-tsan test-fork test-c test-valgrind test-python \
+.PHONY: all deps deps-check check lint lib python wheel test-wheel demo test test-exports test-abi abi-baseline test-ffi deps-ffi test-install test-oom test-tsan test-fork test-c test-valgrind test-python \
         test-asan install uninstall clean \
         fuzz deps-fuzz bench deps-bench
 
@@ -184,6 +184,12 @@ PYTEST = $(PYTHON) -m pytest -q -p no:cacheprovider tests/python
 test-exports: $(B)/lib/$(SONAME)
 	tools/check-exports $<
 
+# Every public function that changes or hands out something ends through
+# api_exit; the planted faults prove the lint can still see one.
+lint:
+	$(PYTHON) tools/lint-exits lib/*.c
+	$(PYTHON) tools/lint-exits --must-fail tests/lint/exit_faults.c
+
 # Other languages' FFIs on the header as it is: PHP's FFI::cdef, LuaJIT's
 # ffi.cdef and Node's koffi (the last two drive the sandbox through the thin
 # bindings in bindings/). Each runs when its runtime is here; `make deps-ffi`
@@ -256,11 +262,11 @@ test-tsan: $(B)/tsan/tests/test_threads $(B)/tsan/tests/test_pool $(B)/tsan/test
 	TSAN_OPTIONS=halt_on_error=1:exitcode=66 $(WITH_SANDBOX) $(B)/tsan/tests/test_pool
 	TSAN_OPTIONS=halt_on_error=1:exitcode=66 $(WITH_SANDBOX) $(B)/tsan/tests/test_async
 
-# The edit-test loop: the exports, the C suites and pytest, plain (no
+# The edit-test loop: the lints, the exports, the C suites and pytest, plain (no
 # valgrind, sanitizers, wheel or FFIs). `make test` is the full run.
-check: test-exports test-c test-python
+check: lint test-exports test-c test-python
 
-test: deps test-exports test-abi test-ffi test-wheel test-install test-oom test-tsan test-fork test-c test-valgrind test-python test-asan
+test: deps lint test-exports test-abi test-ffi test-wheel test-install test-oom test-tsan test-fork test-c test-valgrind test-python test-asan
 
 # --- benchmarks: figures, not pass/fail ---------------------------------------
 

@@ -2,6 +2,7 @@
  * retrying reads and never sending a state change twice. */
 #include "call.h"
 
+#include "api_exit.h"
 #include "client.h"
 #include "clock.h"
 #include "endpoints.h"
@@ -260,7 +261,7 @@ long long call_attempt_end(struct call *call, CURLcode rc)
     if (code == GG_OK)
         code = read_answer(call, &call->facts, msg);
     call->code = code;
-    client_log(call->client, config, GG_LOG_DEBUG, call->secrets, call->secret_count,
+    client_log(call->client, config, GG_LOG_DEBUG, &call->secrets,
                "%s: attempt %d: %s %s -> HTTP %ld, %zu bytes, %lld ms", endpoint->name,
                call->attempt, endpoint->method, endpoint->path, call->facts.http_status,
                call->body.len, call->facts.elapsed_us / 1000);
@@ -270,7 +271,7 @@ long long call_attempt_end(struct call *call, CURLcode rc)
         wait = next_wait_ms(&config->options, call->attempt, &call->facts, call->deadline_ms,
                             msg);
     if (wait >= 0)
-        client_log(call->client, config, GG_LOG_WARNING, call->secrets, call->secret_count,
+        client_log(call->client, config, GG_LOG_WARNING, &call->secrets,
                    "%s; retrying in %lld ms", text_of(msg), wait);
     if (observing(call->client)) {
         struct gg_attempt ended = {
@@ -289,48 +290,31 @@ long long call_attempt_end(struct call *call, CURLcode rc)
     return wait;
 }
 
-/* What must not come back in any message, log line or failed body: the
- * call's secrets and the client's keys, then the statistic names the caller
- * chose (free text, where a token slipped out of place would stand, and
- * which a service quotes back: "Unknown statistic <name>"). */
+/* What must not come back in any message, log line or failed body besides
+ * the client's keys: the call's secrets, then the statistic names the
+ * caller chose (free text, where a token slipped out of place would stand,
+ * and which a service quotes back: "Unknown statistic <name>"). */
 static void collect_secrets(struct call *call)
 {
-    for (size_t i = 0; i < call->req.secret_count; i++)
-        call->secrets[call->secret_count++] = call->req.secrets[i];
-    if (call->config)
-        call->secret_count += options_secrets(&call->config->options,
-                                              call->secrets + call->secret_count,
-                                              MESSAGE_MAX_SECRETS - call->secret_count);
-    for (size_t i = 0; i < call->req.extra_count && call->secret_count < MESSAGE_MAX_SECRETS; i++)
-        call->secrets[call->secret_count++] = call->req.extra_names[i];
+    secrets_add_all(&call->secrets, &call->req.secrets);
+    for (size_t i = 0; i < call->req.extra_count; i++)
+        secrets_add(&call->secrets, call->req.extra_names[i]);
 }
 
-static void finish(struct call *call, bool blocking)
+static void log_outcome(const struct call *call)
 {
-    struct gg_result *result = call->result;
-    const struct strbuf *msg = &call->msg;
-    int code = call->code;
-    result_set_outcome(result, code, msg->failed || !msg->data ? gg_strerror(code) : msg->data,
-                       call->secrets, call->secret_count);
-    if (code != GG_OK)
-        result_scrub(result, call->secrets, call->secret_count);
-    if (!call->client)
-        return;
-    /* An asynchronous call ends on another thread than the one that made
-     * it: its message is the result's alone. */
-    if (blocking)
-        client_set_error(call->client, code, result->message);
-    if (code == GG_OK)
-        client_log(call->client, call->config, GG_LOG_INFO, NULL, 0,
+    const struct gg_result *result = call->result;
+    if (call->code == GG_OK)
+        client_log(call->client, call->config, GG_LOG_INFO, NULL,
                    "%s: ok (HTTP %d, %d attempt%s)", call->endpoint->name,
                    result->http_status, result->attempts, result->attempts == 1 ? "" : "s");
     else if (result->outcome == GG_OUTCOME_UNKNOWN)
-        client_log(call->client, call->config, GG_LOG_ERROR, NULL, 0,
+        client_log(call->client, call->config, GG_LOG_ERROR, &call->secrets,
                    "%s [outcome unknown: reconcile before sending it again]",
-                   gg_result_message(result));
+                   call_message(call));
     else
-        client_log(call->client, call->config, GG_LOG_WARNING, NULL, 0, "%s",
-                   gg_result_message(result));
+        client_log(call->client, call->config, GG_LOG_WARNING, &call->secrets, "%s",
+                   call_message(call));
 }
 
 int call_prepare(struct call *call, struct gg_client *client, const char *endpoint_name,
@@ -367,7 +351,13 @@ int call_prepare(struct call *call, struct gg_client *client, const char *endpoi
     return call->code;
 }
 
-void call_conclude(struct call *call, bool blocking)
+const char *call_message(const struct call *call)
+{
+    const struct strbuf *msg = &call->msg;
+    return msg->failed || !msg->data ? gg_strerror(call->code) : msg->data;
+}
+
+void call_conclude(struct call *call)
 {
     if (call->attempt > 0) {
         if (call->attempt > 1)
@@ -386,7 +376,8 @@ void call_conclude(struct call *call, bool blocking)
         call->code = learned;
     }
     strbuf_release(&why);
-    finish(call, blocking);
+    if (call->client)
+        log_outcome(call);
 }
 
 void call_release(struct call *call)
@@ -401,8 +392,6 @@ void call_release(struct call *call)
 static int call_blocking(gg_client *client, const char *endpoint_name,
                          const struct param_list *params, gg_result **out)
 {
-    if (out)
-        *out = NULL;
     struct call call = {0};
     if (call_prepare(&call, client, endpoint_name, params) == GG_OK) {
         while (call_attempt_begin(&call) == GG_OK) {
@@ -413,15 +402,11 @@ static int call_blocking(gg_client *client, const char *endpoint_name,
             sleep_ms(wait);
         }
     }
-    if (!call.result) {
-        if (client)
-            client_set_error(client, GG_ENOMEM, NULL);
-        call_release(&call);
-        return GG_ENOMEM;
-    }
-    call_conclude(&call, true);
+    if (call.result)
+        call_conclude(&call);
+    int code = api_exit(client, call.code, call_message(&call), &call.secrets, call.result, out);
     call_release(&call);
-    return result_hand_out(call.result, out);
+    return code;
 }
 
 GG_EXTERN int gg_call(gg_client *client, const char *endpoint_name, const char *const *params,

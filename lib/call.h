@@ -23,8 +23,7 @@ struct call {
     struct strbuf msg;  /* what the result's message will say */
     size_t msg_prefix;  /* "endpoint: ", kept across attempts */
     struct gg_result *result;
-    const char *secrets[MESSAGE_MAX_SECRETS];
-    size_t secret_count;
+    struct secrets secrets; /* besides the client's keys */
     int code;
     /* Attempts */
     int attempt, attempts_allowed;
@@ -50,9 +49,11 @@ int call_attempt_begin(struct call *call);
 /* Judges the attempt whose transfer ended with rc: -1 when the call is over
  * (its code in call->code), else how long to wait before the next. */
 long long call_attempt_end(struct call *call, CURLcode rc);
-/* Settles the outcome, teaches the store, writes the result's message and
- * the log lines. */
-void call_conclude(struct call *call, bool blocking);
+/* Settles the outcome, teaches the store and writes the log lines; the
+ * caller then ends with api_exit. */
+void call_conclude(struct call *call);
+/* What the result's message will say, before cleaning. */
+const char *call_message(const struct call *call);
 /* Frees all but the result. */
 void call_release(struct call *call);
 

@@ -1,4 +1,5 @@
 /* Kongregate's callbacks to the game: verifying them, and building replies. */
+#include "api_exit.h"
 #include "client.h"
 #include "gamegate.h"
 #include "json_safe.h"
@@ -330,16 +331,14 @@ static int record_delivery(const struct config *config, const char *key, json_t 
 static int finish(gg_client *client, struct gg_result *result, int code, const char *why,
                   const char *key, gg_result **out)
 {
-    const char *secrets[] = {key ? key : ""};
-    result_set_outcome(result, code, why, secrets, 1);
     if (code != GG_OK) { /* nothing of an unverified payload is handed out */
         json_safe_wipe(result->body);
         json_decref(result->body);
         result->body = NULL;
     }
-    if (client)
-        client_set_error(client, code, result->message);
-    return result_hand_out(result, out);
+    struct secrets secrets = {0};
+    secrets_add(&secrets, key);
+    return api_exit(client, code, why, &secrets, result, out);
 }
 
 /* A bare signed_request rather than a form: no field has a value, since an
@@ -411,11 +410,9 @@ static int verify(gg_client *client, const struct config *config, struct gg_resu
 GG_EXTERN int gg_callback_verify(gg_client *client, const char *body, size_t body_len,
                                  const char *api_key, gg_result **out)
 {
-    if (out)
-        *out = NULL;
     struct gg_result *result = result_new();
     if (!result)
-        return GG_ENOMEM;
+        return api_exit(client, GG_ENOMEM, NULL, NULL, NULL, out);
     struct config *config = client ? client_config(client) : NULL;
     const char *key = api_key   ? api_key
                       : config ? options_get(&config->options, OPT_KONGREGATE_API_KEY)
@@ -435,7 +432,7 @@ static int reply(json_t *body, int code, const char *why, gg_result **out)
     struct gg_result *result = result_new();
     if (!result) {
         json_decref(body);
-        return GG_ENOMEM;
+        return api_exit(NULL, GG_ENOMEM, NULL, NULL, NULL, out);
     }
     if (code == GG_OK && !body)
         code = GG_ENOMEM, why = "out of memory";
@@ -443,8 +440,7 @@ static int reply(json_t *body, int code, const char *why, gg_result **out)
         result->body = body;
     else
         json_decref(body);
-    result_set_outcome(result, code, why, NULL, 0);
-    return result_hand_out(result, out);
+    return api_exit(NULL, code, why, NULL, result, out);
 }
 
 GG_EXTERN int gg_callback_reply_items(const char *const *fields, gg_result **out)

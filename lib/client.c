@@ -1,5 +1,6 @@
 #include "client.h"
 
+#include "api_exit.h"
 #include "gamegate.h"
 #include "last_error.h"
 #include "message.h"
@@ -53,13 +54,13 @@ static void unlock_in_child(void *object)
 GG_EXTERN int gg_client_new(gg_client **out)
 {
     if (!out)
-        return GG_EINVAL;
+        return api_exit(NULL, GG_EINVAL, "out is NULL", NULL, NULL, NULL);
     *out = NULL;
     if (transport_global_init() != GG_OK)
-        return GG_ENOMEM;
+        return api_exit(NULL, GG_ENOMEM, NULL, NULL, NULL, NULL);
     gg_client *client = calloc(1, sizeof *client);
     if (!client)
-        return GG_ENOMEM;
+        return api_exit(NULL, GG_ENOMEM, NULL, NULL, NULL, NULL);
     client->config = config_new();
     bool locks = pthread_mutex_init(&client->lock, NULL) == 0;
     bool set_lock = locks && pthread_mutex_init(&client->set_lock, NULL) == 0;
@@ -86,11 +87,11 @@ GG_EXTERN int gg_client_new(gg_client **out)
             pthread_mutex_destroy(&client->lock);
         config_release(client->config);
         free(client);
-        return GG_ENOMEM;
+        return api_exit(NULL, GG_ENOMEM, NULL, NULL, NULL, NULL);
     }
     client->serial = atomic_fetch_add(&serials, 1) + 1;
     *out = client;
-    return GG_OK;
+    return api_exit(client, GG_OK, NULL, NULL, NULL, NULL);
 }
 
 GG_EXTERN void gg_client_free(gg_client *client)
@@ -138,19 +139,18 @@ void client_set_error(const struct gg_client *client, int code, const char *mess
 GG_EXTERN int gg_client_set_log(gg_client *client, gg_log_fn fn, void *userdata)
 {
     if (!client)
-        return GG_EINVAL;
+        return api_exit(NULL, GG_EINVAL, "client is NULL", NULL, NULL, NULL);
     /* Waits for lines being delivered with the previous fn. */
     pthread_rwlock_wrlock(&client->log_lock);
     client->log_fn = fn;
     client->log_userdata = userdata;
     atomic_store(&client->logging, fn != NULL);
     pthread_rwlock_unlock(&client->log_lock);
-    client_set_error(client, GG_OK, NULL);
-    return GG_OK;
+    return api_exit(client, GG_OK, NULL, NULL, NULL, NULL);
 }
 
 void client_log(struct gg_client *client, const struct config *config, int level,
-                const char *const *secrets, size_t secret_count, const char *fmt, ...)
+                const struct secrets *secrets, const char *fmt, ...)
 {
     if (!atomic_load_explicit(&client->logging, memory_order_relaxed) ||
         level > options_log_level(&config->options))
@@ -162,12 +162,10 @@ void client_log(struct gg_client *client, const struct config *config, int level
     va_start(ap, fmt);
     strbuf_vaddf(&line, fmt, ap);
     va_end(ap);
-    const char *all[MESSAGE_MAX_SECRETS];
-    size_t count = 0;
-    for (; count < secret_count && count < MESSAGE_MAX_SECRETS; count++)
-        all[count] = secrets[count];
-    count += options_secrets(&config->options, all + count, MESSAGE_MAX_SECRETS - count);
-    char *clean = line.failed ? NULL : message_clean(line.data ? line.data : "", all, count);
+    struct secrets all = {0};
+    secrets_add_all(&all, secrets);
+    options_secrets(&config->options, &all);
+    char *clean = line.failed ? NULL : message_clean(line.data ? line.data : "", &all);
     pthread_rwlock_rdlock(&client->log_lock);
     if (clean && client->log_fn)
         client->log_fn(client->log_userdata, level, clean);
@@ -218,7 +216,7 @@ static int set_option(struct gg_client *client, enum option_id id, const char *v
 GG_EXTERN int gg_client_set(gg_client *client, const char *option, const char *value)
 {
     if (!client)
-        return GG_EINVAL;
+        return api_exit(NULL, GG_EINVAL, "client is NULL", NULL, NULL, NULL);
     struct strbuf msg = {0};
     int code;
     enum option_id id = option ? option_find(option) : OPT_NONE;
@@ -239,15 +237,10 @@ GG_EXTERN int gg_client_set(gg_client *client, const char *option, const char *v
     } else {
         code = set_option(client, id, value, &opened, &previous, &msg);
     }
-    const char *secrets[MESSAGE_MAX_SECRETS];
-    size_t secret_count = options_secrets(&client->config->options, secrets, MESSAGE_MAX_SECRETS);
-    char *clean = code == GG_OK ? NULL
-                                : message_clean(msg.data ? msg.data : "", secrets, secret_count);
     pthread_mutex_unlock(&client->set_lock);
     config_release(previous);
     store_release(opened); /* not taken: the same store, or a refusal */
-    client_set_error(client, code, clean);
-    free(clean);
+    code = api_exit(client, code, msg.failed ? NULL : msg.data, NULL, NULL, NULL);
     strbuf_release(&msg);
     return code;
 }

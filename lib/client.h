@@ -51,10 +51,11 @@ struct config *client_publish(struct gg_client *client, struct config *config);
 /* Sends a log line to the client's log fn, cleaned of the secrets and the
  * configuration's keys, if the configuration logs at that level. */
 void client_log(struct gg_client *client, const struct config *config, int level,
-                const char *const *secrets, size_t secret_count, const char *fmt, ...)
-    __attribute__((format(STRBUF_PRINTF, 6, 7)));
+                const struct secrets *secrets, const char *fmt, ...)
+    __attribute__((format(STRBUF_PRINTF, 5, 6)));
 
-/* Stores the outcome of this thread's latest call for gg_client_errmsg. */
+/* Stores the outcome of this thread's latest call for gg_client_errmsg:
+ * for api_exit alone. */
 void client_set_error(const struct gg_client *client, int code, const char *message);
 
 #endif

@@ -75,20 +75,33 @@ static char *redact_forms(char *text, const char *secret)
     return text;
 }
 
-char *message_redact(const char *text, const char *const *secrets, size_t secret_count)
+void secrets_add(struct secrets *secrets, const char *secret)
+{
+    if (secret && secrets->count < MESSAGE_MAX_SECRETS)
+        secrets->items[secrets->count++] = secret;
+}
+
+void secrets_add_all(struct secrets *secrets, const struct secrets *more)
+{
+    for (size_t i = 0; more && i < more->count; i++)
+        secrets_add(secrets, more->items[i]);
+}
+
+char *message_redact(const char *text, const struct secrets *secrets)
 {
     /* Longest first, so that a secret containing another is removed whole. */
     const char *by_length[MESSAGE_MAX_SECRETS];
     size_t count = 0;
-    for (size_t i = 0; i < secret_count && count < MESSAGE_MAX_SECRETS; i++) {
-        if (strlen(secrets[i]) < MESSAGE_MIN_SECRET_BYTES)
+    for (size_t i = 0; secrets && i < secrets->count; i++) {
+        const char *secret = secrets->items[i];
+        if (strlen(secret) < MESSAGE_MIN_SECRET_BYTES)
             continue;
         size_t at = count++;
-        while (at > 0 && strlen(by_length[at - 1]) < strlen(secrets[i])) {
+        while (at > 0 && strlen(by_length[at - 1]) < strlen(secret)) {
             by_length[at] = by_length[at - 1];
             at--;
         }
-        by_length[at] = secrets[i];
+        by_length[at] = secret;
     }
     char *clean = strdup(text);
     for (size_t i = 0; clean && i < count; i++)
@@ -123,9 +136,9 @@ static void replace_line_breakers(char *text)
     *out = '\0';
 }
 
-char *message_clean(const char *text, const char *const *secrets, size_t secret_count)
+char *message_clean(const char *text, const struct secrets *secrets)
 {
-    char *clean = message_redact(text, secrets, secret_count);
+    char *clean = message_redact(text, secrets);
     if (!clean)
         return NULL;
 

@@ -17,16 +17,27 @@
  * (REQUEST_MAX_EXTRAS), plus the client's keys. */
 #define MESSAGE_MAX_SECRETS 128
 
+/* What a message must not contain: borrowed strings, which must outlive
+ * it. Past MESSAGE_MAX_SECRETS, more are not kept. */
+struct secrets {
+    const char *items[MESSAGE_MAX_SECRETS];
+    size_t count;
+};
+
+/* NULL is skipped, as is anything once the set is full. */
+void secrets_add(struct secrets *secrets, const char *secret);
+void secrets_add_all(struct secrets *secrets, const struct secrets *more);
+
 /* A cleaned copy of text: every occurrence of a secret of at least
- * MESSAGE_MIN_SECRET_BYTES (the first
- * MESSAGE_MAX_SECRETS) replaced by "[redacted]", control characters by '?', cut at MESSAGE_MAX_BYTES on a
- * character boundary. NULL if out of memory. */
-char *message_clean(const char *text, const char *const *secrets, size_t secret_count);
+ * MESSAGE_MIN_SECRET_BYTES replaced by "[redacted]", control characters by
+ * '?', cut at MESSAGE_MAX_BYTES on a character boundary. secrets may be
+ * NULL. NULL if out of memory. */
+char *message_clean(const char *text, const struct secrets *secrets);
 
 /* text with every secret of at least MESSAGE_MIN_SECRET_BYTES replaced by
  * "[redacted]", as sent and percent-encoded (a server may echo the request):
  * nothing else changed. NULL if out of memory. */
-char *message_redact(const char *text, const char *const *secrets, size_t secret_count);
+char *message_redact(const char *text, const struct secrets *secrets);
 
 /* A caller's name is never quoted back (a key slipped into a name's place
  * would be): messages suggest the nearest of the known names instead, or

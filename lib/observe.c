@@ -1,5 +1,6 @@
 #include "observe.h"
 
+#include "api_exit.h"
 #include "client.h"
 
 #include <stdio.h>
@@ -9,15 +10,14 @@
 GG_EXTERN int gg_client_set_observer(gg_client *client, gg_observe_fn fn, void *userdata)
 {
     if (!client)
-        return GG_EINVAL;
+        return api_exit(NULL, GG_EINVAL, "client is NULL", NULL, NULL, NULL);
     /* Waits for events being delivered to the previous fn. */
     pthread_rwlock_wrlock(&client->log_lock);
     client->observe_fn = fn;
     client->observe_userdata = userdata;
     atomic_store(&client->observing, fn != NULL);
     pthread_rwlock_unlock(&client->log_lock);
-    client_set_error(client, GG_OK, NULL);
-    return GG_OK;
+    return api_exit(client, GG_OK, NULL, NULL, NULL, NULL);
 }
 
 bool observing(const struct gg_client *client)
@@ -135,13 +135,15 @@ GG_EXTERN int gg_attempt_add_header(gg_attempt *attempt, const char *name, const
     if (!attempt || !name || !value || attempt->phase != GG_ATTEMPT_STARTING ||
         !is_token(name) || reserved(name) || !is_field_value(value) ||
         attempt->headers_added >= OBSERVE_MAX_HEADERS)
-        return GG_EINVAL;
+        return api_exit(NULL, GG_EINVAL, NULL, NULL, NULL, NULL);
     char line[OBSERVE_MAX_HEADER_BYTES + 1];
     int len = snprintf(line, sizeof line, "%s: %s", name, value);
     if (len < 0 || (size_t)len >= sizeof line)
-        return GG_EINVAL;
+        return api_exit(NULL, GG_EINVAL, NULL, NULL, NULL, NULL);
     int code = transport_add_header(attempt->transfer, line);
     if (code == GG_OK)
         attempt->headers_added++;
-    return code;
+    /* No client's message: an observer runs inside a call, whose own
+     * ending says what it did. */
+    return api_exit(NULL, code, NULL, NULL, NULL, NULL);
 }

@@ -113,19 +113,14 @@ long long options_get_number(const struct options *options, enum option_id id)
     return text ? strtoll(text, NULL, 10) : 0;
 }
 
-size_t options_secrets(const struct options *options, const char **out, size_t max)
+void options_secrets(const struct options *options, struct secrets *out)
 {
-    size_t count = 0;
-    for (int id = OPT_NONE + 1; id < OPT_COUNT && count < max; id++)
-        if (specs[id].secret && options->values[id])
-            out[count++] = options->values[id];
-    if (options->proxy_user && count < max)
-        out[count++] = options->proxy_user;
-    if (options->proxy_password && count < max)
-        out[count++] = options->proxy_password;
-    if (options->store_password && count < max)
-        out[count++] = options->store_password;
-    return count;
+    for (int id = OPT_NONE + 1; id < OPT_COUNT; id++)
+        if (specs[id].secret)
+            secrets_add(out, options->values[id]);
+    secrets_add(out, options->proxy_user);
+    secrets_add(out, options->proxy_password);
+    secrets_add(out, options->store_password);
 }
 
 

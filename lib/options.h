@@ -3,6 +3,7 @@
 #ifndef GG_OPTIONS_H
 #define GG_OPTIONS_H
 
+#include "message.h"
 #include "session.h"
 #include "strbuf.h"
 
@@ -66,9 +67,9 @@ const char *options_get(const struct options *options, enum option_id id);
 int options_log_level(const struct options *options);
 /* The value in force as a number, for options that hold one. */
 long long options_get_number(const struct options *options, enum option_id id);
-/* Stores the values of the options that hold keys, and the proxy's user
- * name and password, into out (at most max); returns how many. */
-size_t options_secrets(const struct options *options, const char **out, size_t max);
+/* Adds the values of the options that hold keys, and the passwords and user
+ * names within other values, to out. */
+void options_secrets(const struct options *options, struct secrets *out);
 /* Validates and stores a copy of value (NULL restores the default). On
  * failure returns a GG_E* code and says why in msg, never quoting the value. */
 int options_set(struct options *options, enum option_id id, const char *value,

@@ -3,6 +3,7 @@
  * while no blocking caller drives), retry back-off waits are engine timers,
  * and completed calls wait in a queue that an event loop reads when the
  * client's fd turns readable. */
+#include "api_exit.h"
 #include "call.h"
 #include "client.h"
 #include "gamegate.h"
@@ -193,13 +194,12 @@ static int call_start(gg_client *client, const char *endpoint, const struct para
     if (out)
         *out = NULL;
     if (!client)
-        return GG_EINVAL;
+        return api_exit(NULL, GG_EINVAL, "client is NULL", NULL, NULL, NULL);
     struct gg_pending *pending = calloc(1, sizeof *pending);
     struct param_list copied;
     if (!pending || !copy_params(params, &pending->call, &copied)) {
         free(pending);
-        client_set_error(client, GG_ENOMEM, NULL);
-        return GG_ENOMEM;
+        return api_exit(client, GG_ENOMEM, NULL, NULL, NULL, NULL);
     }
     struct call *call = &pending->call;
     call->userdata = userdata;
@@ -211,22 +211,20 @@ static int call_start(gg_client *client, const char *endpoint, const struct para
     if (!ready) {
         gg_result_free(call->result);
         free_pending(pending);
-        client_set_error(client, GG_ENOMEM, NULL);
-        return GG_ENOMEM;
+        return api_exit(client, GG_ENOMEM, NULL, NULL, NULL, NULL);
     }
     /* Refused before sending: completed at once, like any other. */
     if (!sent)
         complete(call);
-    client_set_error(client, GG_OK, NULL);
     if (out)
         *out = pending;
-    return GG_OK;
+    return api_exit(client, GG_OK, NULL, NULL, NULL, NULL);
 }
 
 GG_EXTERN int gg_pending_cancel(gg_pending *pending)
 {
     if (!pending)
-        return GG_EINVAL;
+        return api_exit(NULL, GG_EINVAL, "pending is NULL", NULL, NULL, NULL);
     struct call *call = &pending->call;
     struct gg_client *client = call->client;
     pthread_mutex_lock(&client->done_lock);
@@ -243,29 +241,28 @@ GG_EXTERN int gg_pending_cancel(gg_pending *pending)
     pthread_mutex_unlock(&client->done_lock);
     if (stopped_waiting)
         complete(call);
-    return GG_OK;
+    return api_exit(client, GG_OK, NULL, NULL, NULL, NULL);
 }
 
 GG_EXTERN int gg_client_fd(gg_client *client, int *out)
 {
     if (!client || !out)
-        return GG_EINVAL;
+        return api_exit(client, GG_EINVAL, "client and out are required", NULL, NULL, NULL);
     if (!platform_can_wake()) {
         *out = -1;
-        client_set_error(client, GG_EINVAL, "no descriptor to watch on this system: poll "
-                                            "gg_client_next_done");
-        return GG_EINVAL;
+        return api_exit(client, GG_EINVAL, "no descriptor to watch on this system: poll "
+                                           "gg_client_next_done", NULL, NULL, NULL);
     }
     pthread_mutex_lock(&client->done_lock);
     *out = queue_fd(client);
     pthread_mutex_unlock(&client->done_lock);
-    return *out >= 0 ? GG_OK : GG_ENOMEM;
+    return api_exit(client, *out >= 0 ? GG_OK : GG_ENOMEM, NULL, NULL, NULL, NULL);
 }
 
 GG_EXTERN int gg_client_next_done(gg_client *client, gg_pending **out)
 {
     if (!client || !out)
-        return GG_EINVAL;
+        return api_exit(client, GG_EINVAL, "client and out are required", NULL, NULL, NULL);
     pthread_mutex_lock(&client->done_lock);
     /* Read the fd empty, then look: a completion queued after the look
      * makes it readable again. */
@@ -280,7 +277,7 @@ GG_EXTERN int gg_client_next_done(gg_client *client, gg_pending **out)
     }
     pthread_mutex_unlock(&client->done_lock);
     *out = call ? (struct gg_pending *)call : NULL;
-    return GG_OK;
+    return api_exit(client, GG_OK, NULL, NULL, NULL, NULL);
 }
 
 GG_EXTERN void *gg_pending_userdata(const gg_pending *pending)
@@ -290,12 +287,12 @@ GG_EXTERN void *gg_pending_userdata(const gg_pending *pending)
 
 GG_EXTERN int gg_pending_finish(gg_pending *pending, gg_result **out)
 {
-    if (out)
-        *out = NULL;
     if (!pending)
-        return GG_EINVAL;
-    call_conclude(&pending->call, false);
-    int code = result_hand_out(pending->call.result, out);
+        return api_exit(NULL, GG_EINVAL, "pending is NULL", NULL, NULL, out);
+    struct call *call = &pending->call;
+    call_conclude(call);
+    int code = api_exit(call->client, call->code, call_message(call), &call->secrets,
+                        call->result, out);
     free_pending(pending);
     return code;
 }

@@ -250,7 +250,7 @@ static int resolve(const struct endpoint *endpoint, const struct options *option
         if (code != GG_OK)
             return code;
         if ((params[i].flags & PARAM_SECRET) && *value)
-            req->secrets[req->secret_count++] = value;
+            secrets_add(&req->secrets, value);
     }
     if (one_of && one_of_count != 1) {
         strbuf_adds(msg, one_of_count ? "give only one of " : "give one of ");

@@ -26,9 +26,7 @@ struct request {
     const char *extra_values[REQUEST_MAX_EXTRAS];
     size_t extra_count;
     struct session_data remembered; /* what the session store supplied */
-    /* Borrowed values that must never appear in a message. */
-    const char *secrets[ENDPOINT_MAX_PARAMS];
-    size_t secret_count;
+    struct secrets secrets; /* the row's secret parameters' values */
 };
 
 /* The caller's parameters: count pairs, the i-th name at names[i * stride]

@@ -62,27 +62,26 @@ struct gg_result *result_new(void)
 }
 
 void result_set_outcome(struct gg_result *result, int code, const char *message,
-                        const char *const *secrets, size_t secret_count)
+                        const struct secrets *secrets)
 {
     result->code = code;
     if (code == GG_OK)
         result->outcome = GG_OUTCOME_SUCCEEDED;
     free(result->message);
-    result->message = code == GG_OK ? NULL : message_clean(message, secrets, secret_count);
+    result->message = code == GG_OK ? NULL : message_clean(message, secrets);
 }
 
 /* text (len bytes, which may hold NUL) with the secrets redacted in each
  * NUL-separated part, so that no NUL hides one; NULL when nothing changed,
  * and "" without memory (then nothing of the text is kept). *out_len is the
  * new length. */
-static char *redacted(const char *text, size_t len, const char *const *secrets,
-                      size_t secret_count, size_t *out_len)
+static char *redacted(const char *text, size_t len, const struct secrets *secrets, size_t *out_len)
 {
     struct strbuf out = {0};
     bool changed = false;
     for (size_t at = 0; at <= len;) {
         size_t part = strnlen(text + at, len - at);
-        char *clean = message_redact(text + at, secrets, secret_count);
+        char *clean = message_redact(text + at, secrets);
         changed |= !clean || strcmp(clean, text + at) != 0;
         strbuf_adds(&out, clean ? clean : "");
         free(clean);
@@ -123,14 +122,13 @@ static char *scalar_text(const json_t *node, size_t *len)
 /* A value in place of node if it holds a secret (a number that does
  * becomes the string "[redacted]", whole: half a number means nothing), or
  * NULL to keep it. */
-static json_t *scrubbed_scalar(const json_t *node, const char *const *secrets,
-                               size_t secret_count)
+static json_t *scrubbed_scalar(const json_t *node, const struct secrets *secrets)
 {
     size_t len = 0, clean_len = 0;
     char *text = scalar_text(node, &len);
     if (!text)
         return NULL;
-    char *clean = redacted(text, len, secrets, secret_count, &clean_len);
+    char *clean = redacted(text, len, secrets, &clean_len);
     wipe(text, len);
     free(text);
     if (!clean)
@@ -143,27 +141,27 @@ static json_t *scrubbed_scalar(const json_t *node, const char *const *secrets,
     return replacement ? replacement : json_null();
 }
 
-static void scrub(json_t *node, const char *const *secrets, size_t secret_count);
+static void scrub(json_t *node, const struct secrets *secrets);
 
 /* Scrubs a member or element, replacing it when it is a scalar that holds
  * a secret; the value replaced is wiped before it goes. */
-static json_t *scrub_child(json_t *child, const char *const *secrets, size_t secret_count)
+static json_t *scrub_child(json_t *child, const struct secrets *secrets)
 {
     if (json_is_object(child) || json_is_array(child)) {
-        scrub(child, secrets, secret_count);
+        scrub(child, secrets);
         return NULL;
     }
-    json_t *replacement = scrubbed_scalar(child, secrets, secret_count);
+    json_t *replacement = scrubbed_scalar(child, secrets);
     if (replacement)
         json_safe_wipe(child);
     return replacement;
 }
 
-static void scrub(json_t *node, const char *const *secrets, size_t secret_count)
+static void scrub(json_t *node, const struct secrets *secrets)
 {
     if (json_is_array(node)) {
         for (size_t i = 0; i < json_array_size(node); i++) {
-            json_t *replacement = scrub_child(json_array_get(node, i), secrets, secret_count);
+            json_t *replacement = scrub_child(json_array_get(node, i), secrets);
             if (replacement)
                 json_array_set_new(node, i, replacement);
         }
@@ -176,11 +174,11 @@ static void scrub(json_t *node, const char *const *secrets, size_t secret_count)
     void *tmp;
     json_t *value;
     json_object_foreach_safe(node, tmp, key, value) {
-        json_t *replacement = scrub_child(value, secrets, secret_count);
+        json_t *replacement = scrub_child(value, secrets);
         if (replacement)
             json_object_set_new(node, key, replacement);
         size_t clean_len = 0;
-        char *clean = redacted(key, strlen(key), secrets, secret_count, &clean_len);
+        char *clean = redacted(key, strlen(key), secrets, &clean_len);
         renaming |= clean != NULL;
         free(clean);
     }
@@ -191,7 +189,7 @@ static void scrub(json_t *node, const char *const *secrets, size_t secret_count)
     json_t *fresh = json_object();
     json_object_foreach(node, key, value) {
         size_t clean_len = 0;
-        char *clean = redacted(key, strlen(key), secrets, secret_count, &clean_len);
+        char *clean = redacted(key, strlen(key), secrets, &clean_len);
         if (fresh)
             json_object_set(fresh, clean ? clean : key, value);
         free(clean);
@@ -204,10 +202,10 @@ static void scrub(json_t *node, const char *const *secrets, size_t secret_count)
     json_decref(fresh);
 }
 
-void result_scrub(struct gg_result *result, const char *const *secrets, size_t secret_count)
+void result_scrub(struct gg_result *result, const struct secrets *secrets)
 {
-    if (result->body && secret_count)
-        scrub(result->body, secrets, secret_count);
+    if (result->body && secrets && secrets->count)
+        scrub(result->body, secrets);
 }
 
 int result_hand_out(struct gg_result *result, gg_result **out)

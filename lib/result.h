@@ -3,6 +3,7 @@
 #define GG_RESULT_H
 
 #include "gamegate.h"
+#include "message.h"
 
 #include <jansson.h>
 #include <stddef.h>
@@ -27,10 +28,10 @@ struct gg_result *result_new(void);
  * a success is the outcome SUCCEEDED, a failure keeps the outcome set (by
  * default NOT_APPLIED). */
 void result_set_outcome(struct gg_result *result, int code, const char *message,
-                        const char *const *secrets, size_t secret_count);
+                        const struct secrets *secrets);
 /* Redacts the secrets from every string of the body, for a failure whose
  * body may quote the request back. */
-void result_scrub(struct gg_result *result, const char *const *secrets, size_t secret_count);
+void result_scrub(struct gg_result *result, const struct secrets *secrets);
 /* Gives the result to *out, or frees it when out is NULL; returns its code. */
 int result_hand_out(struct gg_result *result, gg_result **out);
 

@@ -1,4 +1,5 @@
 /* The session store as the ABI shows it: look up, forget, share. */
+#include "api_exit.h"
 #include "client.h"
 #include "gamegate.h"
 #include "json_safe.h"
@@ -99,11 +100,9 @@ static int fill(struct gg_result *result, const struct where *where,
 GG_EXTERN int gg_session_get(gg_client *client, const char *service, const char *site,
                              const char *who, gg_result **out)
 {
-    if (out)
-        *out = NULL;
     struct gg_result *result = result_new();
     if (!result)
-        return GG_ENOMEM;
+        return api_exit(client, GG_ENOMEM, NULL, NULL, NULL, out);
     const char *why = "client, service and who are required";
     int code = GG_EINVAL;
     struct strbuf store_msg = {0};
@@ -122,18 +121,16 @@ GG_EXTERN int gg_session_get(gg_client *client, const char *service, const char 
         session_data_clear(&data);
         config_release(config);
     }
-    result_set_outcome(result, code, why, NULL, 0);
+    code = api_exit(client, code, why, NULL, result, out);
     strbuf_release(&store_msg);
-    if (client)
-        client_set_error(client, code, result->message);
-    return result_hand_out(result, out);
+    return code;
 }
 
 GG_EXTERN int gg_session_forget(gg_client *client, const char *service, const char *site,
                                 const char *who)
 {
     if (!client)
-        return GG_EINVAL;
+        return api_exit(NULL, GG_EINVAL, "client is NULL", NULL, NULL, NULL);
     const char *why = "";
     struct config *config = client_config(client);
     struct where where;
@@ -150,7 +147,7 @@ GG_EXTERN int gg_session_forget(gg_client *client, const char *service, const ch
         code = GG_ENOTFOUND;
     }
     config_release(config);
-    client_set_error(client, code, code == GG_OK ? NULL : why);
+    code = api_exit(client, code, why, NULL, NULL, NULL);
     strbuf_release(&store_msg);
     return code;
 }
@@ -158,7 +155,7 @@ GG_EXTERN int gg_session_forget(gg_client *client, const char *service, const ch
 GG_EXTERN int gg_client_share_sessions(gg_client *client, gg_client *owner)
 {
     if (!client || !owner)
-        return GG_EINVAL;
+        return api_exit(client, GG_EINVAL, "client and owner are required", NULL, NULL, NULL);
     struct config *owners = client_config(owner);
     pthread_mutex_lock(&client->set_lock);
     bool shared = client->config->store == owners->store;
@@ -180,6 +177,5 @@ GG_EXTERN int gg_client_share_sessions(gg_client *client, gg_client *owner)
     }
     config_release(previous);
     config_release(owners);
-    client_set_error(client, code, NULL);
-    return code;
+    return api_exit(client, code, NULL, NULL, NULL, NULL);
 }

@@ -89,6 +89,8 @@ static void test_refused_before_sending_completes_at_once(void)
     gg_result *result = NULL;
     CHECK_INT(gg_pending_finish(done, &result), GG_EINVAL);
     CHECK_CONTAINS(gg_result_message(result), "user_id");
+    /* gg_pending_finish is this thread's latest call: its message too. */
+    CHECK_STR(gg_client_errmsg(client), gg_result_message(result));
     CHECK_INT(gg_result_attempts(result), 0);
     gg_result_free(result);
     CHECK_INT(gg_call_start(client, "kongregate.no_such", NULL, NULL, NULL), GG_OK);

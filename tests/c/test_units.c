@@ -129,7 +129,7 @@ static void test_request_building(void)
     CHECK_INT(build("kongregate.authenticate", auth, &req, &msg), GG_OK);
     CHECK_STR(req.url.data, "https://kong.test/api/authenticate.json"
                             "?user_id=7&game_auth_token=a%20b%2Bc&api_key=apikey");
-    CHECK_INT(req.secret_count, 2);
+    CHECK_INT(req.secrets.count, 2);
     request_release(&req);
 
     const char *token[] = {"username", "a/../b?c#d", "clientIP", "1.2.3.4", NULL};
@@ -445,8 +445,8 @@ static void test_memory_ledger(void)
 
 static void test_message_cleaning(void)
 {
-    const char *secrets[] = {"abcd", "abcdefg", "", "t"};
-    char *clean = message_clean("x abcdefg y abcd\r\nz\x01t", secrets, 4);
+    struct secrets secrets = {{"abcd", "abcdefg", "", "t"}, 4};
+    char *clean = message_clean("x abcdefg y abcd\r\nz\x01t", &secrets);
     CHECK_STR(clean, "x [redacted] y [redacted]??z?t");
     free(clean);
 
@@ -454,24 +454,24 @@ static void test_message_cleaning(void)
     memset(long_text, 'a', sizeof long_text);
     memcpy(long_text + MESSAGE_MAX_BYTES - 1, "\xc3\xa9", 2); /* é across the cut */
     long_text[sizeof long_text - 1] = '\0';
-    clean = message_clean(long_text, NULL, 0);
+    clean = message_clean(long_text, NULL);
     CHECK_INT(strlen(clean), MESSAGE_MAX_BYTES - 1);
     free(clean);
 
     /* A server may echo a secret percent-encoded in either case of hex. */
-    const char *key[] = {"k/y+z w"};
-    clean = message_clean("a k%2Fy%2Bz%20w b k%2fy%2bz+w c k%2fy%2bz%20w d", key, 1);
+    struct secrets key = {{"k/y+z w"}, 1};
+    clean = message_clean("a k%2Fy%2Bz%20w b k%2fy%2bz+w c k%2fy%2bz%20w d", &key);
     CHECK_STR(clean, "a [redacted] b [redacted] c [redacted] d");
     free(clean);
 
     /* Nothing a log reader takes for a line break survives: C1 controls
      * (NEL U+0085, CSI U+009B) and the line and paragraph separators. */
     clean = message_clean("1\xc2\x85" "2\xc2\x9b" "3\xe2\x80\xa8" "4\xe2\x80\xa9" "5 \xc2\xa0\xe2\x80\xa6",
-                          NULL, 0);
+                          NULL);
     CHECK_STR(clean, "1?2?3?4?5 \xc2\xa0\xe2\x80\xa6"); /* NBSP and the ellipsis stay */
     free(clean);
     /* Nor what reorders a line: RLO U+202E, RLI U+2067. */
-    clean = message_clean("a\xe2\x80\xae" "b\xe2\x81\xa7" "c", NULL, 0);
+    clean = message_clean("a\xe2\x80\xae" "b\xe2\x81\xa7" "c", NULL);
     CHECK_STR(clean, "a?b?c");
     free(clean);
 }
@@ -599,7 +599,7 @@ static void test_response_memory_is_bounded(void)
  * a string, as a number, as a member's name, inside a number kept as text. */
 static void test_scrubbing_a_failed_body(void)
 {
-    const char *secrets[] = {"0123456789abcdef", "12345678", "SECRETNAME"};
+    const struct secrets secrets = {{"0123456789abcdef", "12345678", "SECRETNAME"}, 3};
     const char *body = "{\"echo\":\"api_key=\\u0000api_key=0123456789abcdef\","
                        "\"password\":12345678,\"got\":{\"SECRETNAME\":true},"
                        "\"big\":9912345678000000000000000001}";
@@ -608,10 +608,10 @@ static void test_scrubbing_a_failed_body(void)
     struct gg_result *result = result_new();
     result->body = json_safe_load(body, strlen(body), JSON_ALLOW_NUL, 0, &code, &what);
     CHECK_INT(code, GG_OK);
-    result_scrub(result, secrets, 3);
+    result_scrub(result, &secrets);
     const char *text = gg_result_json(result);
     for (int i = 0; i < 3; i++)
-        CHECK_LACKS(text, secrets[i]);
+        CHECK_LACKS(text, secrets.items[i]);
     CHECK_LACKS(text, "u001F"); /* no half-redacted number leaks the marker */
     CHECK_CONTAINS(text, "\"big\":\"[redacted]\"");
     CHECK_CONTAINS(text, "\"password\":\"[redacted]\"");

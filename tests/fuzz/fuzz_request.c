@@ -65,7 +65,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     struct strbuf msg = {0};
     struct param_list given = param_list_of_pairs(strings);
     request_build(&req, endpoint, &options, store, &given, &msg);
-    char *clean = message_clean(msg.data ? msg.data : "", req.secrets, req.secret_count);
+    char *clean = message_clean(msg.data ? msg.data : "", &req.secrets);
     free(clean);
     request_release(&req);
     strbuf_release(&msg);
