@@ -85,36 +85,29 @@ static int check_body(const struct endpoint *endpoint, const json_t *body, struc
 static int learn(const struct config *config, const struct endpoint *endpoint,
                  const struct request *req, const json_t *body, struct strbuf *msg)
 {
-    struct store *store = config->store;
+    const struct service *service = endpoint->service;
     const struct options *options = &config->options;
     char user_id[32], scratch[SESSION_SCOPE_SIZE];
-    struct session_data data = {0};
+    struct login_view login = {.username = json_string_value(json_object_get(body, "username"))};
     if (endpoint->remembers == REMEMBERS_KONGREGATE_LOGIN) {
-        const char *api_key = request_value(req, endpoint, "api_key");
-        const char *scope = options_game_scope(options, api_key, scratch);
-        if (!scope) {
-            strbuf_adds(msg, "out of memory");
-            return GG_ENOMEM;
-        }
-        data.site = (char *)scope;
-        data.user_id = (char *)request_value(req, endpoint, "user_id");
-        data.username = (char *)json_string_value(json_object_get(body, "username"));
-        data.token = (char *)request_value(req, endpoint, "game_auth_token");
-        return store_remember(store, options_store_secret(options, api_key), "kongregate",
-                              &data, msg);
+        login.user_id = request_value(req, endpoint, "user_id");
+        login.token = request_value(req, endpoint, "game_auth_token");
     } else if (endpoint->remembers == REMEMBERS_KICKAPPS_TOKEN) {
-        data.site = (char *)request_value(req, endpoint, "as");
-        data.user_id = (char *)response_field_text(body, "userId", user_id, sizeof user_id);
-        data.username = (char *)json_string_value(json_object_get(body, "username"));
-        data.token = (char *)json_string_value(json_object_get(body, "TOKEN"));
-        data.privileges = (char *)json_string_value(json_object_get(body, "PRIVILEGES"));
-        data.method = (char *)json_string_value(json_object_get(body, "METHOD"));
-        const char *developer_key = options_get(options, OPT_KICKAPPS_DEVELOPER_KEY);
-        if (data.token)
-            return store_remember(store, options_store_secret(options, developer_key),
-                                  "kickapps", &data, msg);
+        login.user_id = response_field_text(body, "userId", user_id, sizeof user_id);
+        login.token = json_string_value(json_object_get(body, "TOKEN"));
+        login.privileges = json_string_value(json_object_get(body, "PRIVILEGES"));
+        login.method = json_string_value(json_object_get(body, "METHOD"));
     }
-    return GG_OK;
+    if (endpoint->remembers == REMEMBERS_NOTHING || !login.token)
+        return GG_OK;
+    const char *key = request_login_key(req, endpoint, options);
+    login.site = request_login_site(req, endpoint, options, scratch);
+    if (!login.site) {
+        strbuf_adds(msg, "out of memory");
+        return GG_ENOMEM;
+    }
+    return store_remember(config->store, options_store_secret(options, key), service, &login,
+                          msg);
 }
 
 /* Reads the answer of one attempt into the result; GG_OK only when the

@@ -4,6 +4,7 @@
 #include "gamegate.h"
 #include "json_safe.h"
 #include "result.h"
+#include "services.h"
 #include "session.h"
 #include "store.h"
 #include "strbuf.h"
@@ -250,14 +251,14 @@ static int refresh_login(const struct config *config, const json_t *fields, cons
     const char *scope = config ? options_game_scope(&config->options, key, scratch) : NULL;
     if (!user_id || !token || !scope)
         return GG_OK;
-    struct session_data data = {
-        .user_id = (char *)user_id,
-        .username = (char *)json_string_value(json_object_get(fields, "username")),
-        .token = (char *)token,
-        .site = (char *)scope,
+    struct login_view login = {
+        .user_id = user_id,
+        .username = json_string_value(json_object_get(fields, "username")),
+        .token = token,
+        .site = scope,
     };
     int code = store_remember(config->store, options_store_secret(&config->options, key),
-                              "kongregate", &data, msg);
+                              &service_kongregate, &login, msg);
     if (code != GG_OK)
         strbuf_adds(msg, " (the callback verifies, but the new token was not kept: answer "
                          "with an error so that Kongregate delivers it again)");

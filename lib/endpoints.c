@@ -41,8 +41,10 @@
 #define ACTING SITE, MEMBER, MEMBER_TOKEN
 #define MEDIA_TYPES "audio|photo|blog|video|sets|emedia"
 
-#define READ true
-#define WRITE false
+/* Two facts each row states: whether it may be sent again after a failure
+ * (reads), and whether a member's token needs write privileges (RW) for it. */
+#define READ .retry_safe = true, .needs_write = false
+#define WRITE .retry_safe = false, .needs_write = true
 
 static const struct endpoint endpoints[] = {
     {"kongregate.authenticate", &service_kongregate, "GET", "/api/authenticate.json",

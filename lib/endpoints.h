@@ -61,10 +61,9 @@ struct endpoint {
      * parameter not in the path goes to the query (GET) or form body (POST). */
     const char *path;
     const struct param_spec *params; /* ends with a NULL name */
-    /* Reads may be retried; anything else changes state, and when its token
-     * comes from the session store it needs RW privileges. */
-    bool retry_safe;
-    const char *summary;
+    bool retry_safe;  /* a read: sent again after a failure that allows it */
+    bool needs_write; /* a member's stored token must carry RW privileges */
+    const char *summary; /* follows needs_write: rows name the two, then go on in order */
     unsigned flags;
     enum session_lesson remembers;
     /* The fields a success must carry, from services.md: "a,b" both, "a|b"

@@ -143,26 +143,39 @@ static int take_given(const struct endpoint *endpoint, const struct param_list *
     return GG_OK;
 }
 
+const char *request_login_key(const struct request *req, const struct endpoint *endpoint,
+                              const struct options *options)
+{
+    const struct service *service = endpoint->service;
+    return service->logins_per_game ? request_value(req, endpoint, service->key_param)
+                                    : options_get(options, service->key_option);
+}
+
+const char *request_login_site(const struct request *req, const struct endpoint *endpoint,
+                               const struct options *options, char scratch[SESSION_SCOPE_SIZE])
+{
+    const struct service *service = endpoint->service;
+    const char *site = service->site_param ? request_value(req, endpoint, service->site_param)
+                                           : NULL;
+    return service_login_site(service, options, request_login_key(req, endpoint, options), site,
+                              scratch);
+}
+
 /* Fills a token the caller left out from what a login taught the store. */
 static int take_from_session(const struct endpoint *endpoint, const struct param_spec *spec,
                              int index, const struct options *options,
                              struct store *store, struct request *req,
                              struct strbuf *msg)
 {
-    bool kongregate = spec->from_session == FROM_KONGREGATE_LOGIN;
+    const struct service *service = endpoint->service;
     char scratch[SESSION_SCOPE_SIZE];
-    const char *site = request_value(req, endpoint, kongregate ? "api_key" : "as");
-    if (kongregate && site)
-        site = options_game_scope(options, site, scratch);
-    const char *who = request_value(req, endpoint, kongregate ? "user_id" : "member");
+    const char *site = request_login_site(req, endpoint, options, scratch);
+    const char *who = request_value(req, endpoint, service->who_param);
     if (!store || !who || !site || req->remembered.token)
         return GG_OK;
-    const char *secret = options_store_secret(
-        options, kongregate ? request_value(req, endpoint, "api_key")
-                            : options_get(options, OPT_KICKAPPS_DEVELOPER_KEY));
+    const char *secret = options_store_secret(options, request_login_key(req, endpoint, options));
     struct strbuf why = {0};
-    int found = store_find(store, secret, kongregate ? "kongregate" : "kickapps", site, who,
-                           &req->remembered, &why);
+    int found = store_find(store, secret, service, site, who, &req->remembered, &why);
     if (found == GG_ENOMEM) {
         strbuf_adds(msg, "out of memory while reading the session store");
     } else if (found != GG_OK && found != GG_ENOTFOUND) {
@@ -175,7 +188,7 @@ static int take_from_session(const struct endpoint *endpoint, const struct param
         return found == GG_ENOTFOUND ? GG_OK : found;
     req->values[index] = req->remembered.token;
     const char *privileges = req->remembered.privileges;
-    if (!endpoint->retry_safe && privileges && strcmp(privileges, "RW") != 0) {
+    if (endpoint->needs_write && privileges && strcmp(privileges, "RW") != 0) {
         strbuf_addf(msg, "the member's token has privileges '%s'; this call changes state "
                          "and needs 'RW'", privileges);
         return GG_EDENIED;

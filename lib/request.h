@@ -50,6 +50,14 @@ int request_build(struct request *req, const struct endpoint *endpoint,
 /* The value in force for the row's parameter of that name, or NULL. */
 const char *request_value(const struct request *req, const struct endpoint *endpoint,
                           const char *name);
+/* The service key a login made by or for this request is sealed under: the
+ * game's api_key the request carries (logins per game), or the client's
+ * developerKey. */
+const char *request_login_key(const struct request *req, const struct endpoint *endpoint,
+                              const struct options *options);
+/* The site that login is kept on (service_login_site), or NULL. */
+const char *request_login_site(const struct request *req, const struct endpoint *endpoint,
+                               const struct options *options, char scratch[SESSION_SCOPE_SIZE]);
 void request_release(struct request *req);
 
 #endif

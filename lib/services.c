@@ -114,6 +114,13 @@ const struct service service_kongregate = {
     .base_url = OPT_KONGREGATE_BASE_URL,
     .unwraps_single_array = false,
     .check_envelope = kongregate_check_envelope,
+    .logins_per_game = true,
+    .key_param = "api_key",
+    .key_option = OPT_KONGREGATE_API_KEY,
+    .site_option = OPT_NONE,
+    .who_param = "user_id",
+    .user_id_field = "user_id",
+    .token_field = "game_auth_token",
 };
 
 const struct service service_kickapps = {
@@ -121,4 +128,30 @@ const struct service service_kickapps = {
     .base_url = OPT_KICKAPPS_BASE_URL,
     .unwraps_single_array = true,
     .check_envelope = kickapps_check_envelope,
+    .key_param = "developerKey",
+    .key_option = OPT_KICKAPPS_DEVELOPER_KEY,
+    .site_param = "as",
+    .site_option = OPT_KICKAPPS_AS,
+    .who_param = "member",
+    .finds_by_username = true,
+    .user_id_field = "userId",
+    .token_field = "TOKEN",
 };
+
+const struct service *service_named(const char *name)
+{
+    static const struct service *const all[] = {&service_kongregate, &service_kickapps};
+    for (size_t i = 0; name && i < sizeof all / sizeof *all; i++)
+        if (strcmp(name, all[i]->name) == 0)
+            return all[i];
+    return NULL;
+}
+
+const char *service_login_site(const struct service *service, const struct options *options,
+                               const char *key, const char *site,
+                               char scratch[SESSION_SCOPE_SIZE])
+{
+    if (!service->logins_per_game)
+        return site;
+    return key ? options_game_scope(options, key, scratch) : NULL;
+}

@@ -18,9 +18,31 @@ struct service {
     /* Reads the service's success/error envelope of a parsed body: GG_OK, or
      * a GG_E* code with the service's own words appended to msg. */
     int (*check_envelope)(const json_t *body, struct strbuf *msg);
+
+    /* Logins, as the session store keeps them. A Kongregate login is one
+     * game's (the scope of the api_key its calls carry); a KickApps login is
+     * one site's (as), sealed under the developerKey the client holds. */
+    bool logins_per_game;
+    const char *key_param;      /* the service key: "api_key", "developerKey" */
+    enum option_id key_option;  /* and the option it comes from */
+    const char *site_param;     /* "as", or NULL when logins are per game */
+    enum option_id site_option;
+    const char *who_param;      /* whose login a call uses: "user_id", "member" */
+    bool finds_by_username;     /* a who that is not all digits is a username */
+    const char *user_id_field;  /* what gg_session_get names the fields */
+    const char *token_field;
 };
 
 extern const struct service service_kongregate;
 extern const struct service service_kickapps;
+
+/* The service of that name, or NULL. */
+const struct service *service_named(const char *name);
+
+/* The site a login is kept on: the game's scope of key (made in scratch)
+ * for logins per game, else site. NULL without one, or without memory. */
+const char *service_login_site(const struct service *service, const struct options *options,
+                               const char *key, const char *site,
+                               char scratch[SESSION_SCOPE_SIZE]);
 
 #endif

@@ -5,6 +5,7 @@
 #include "gamegate.h"
 #include "hash.h"
 #include "platform.h"
+#include "services.h"
 #include "text.h"
 #include "wiping_alloc.h"
 
@@ -85,7 +86,7 @@ static bool copy_field(char **to, const char *from)
     return !from || *to;
 }
 
-static bool session_data_copy(struct session_data *to, const struct session_data *from)
+bool session_data_copy(struct session_data *to, const struct login_view *from)
 {
     *to = (struct session_data){0};
     bool ok = copy_field(&to->token, from->token) && copy_field(&to->username, from->username) &&
@@ -97,30 +98,38 @@ static bool session_data_copy(struct session_data *to, const struct session_data
     return ok;
 }
 
+struct login_view session_data_view(const struct session_data *data)
+{
+    return (struct login_view){.token = data->token, .username = data->username,
+                               .user_id = data->user_id, .site = data->site,
+                               .privileges = data->privileges, .method = data->method};
+}
+
 
 /* Every part is length-prefixed, so no choice of site or name can make two
  * different users' keys equal. kind: 'u' a username, 'i' a user id. */
-static bool make_key(char *key, const char *service, const char *site, char kind, const char *who)
+static bool make_key(char *key, const struct service *service, const char *site, char kind,
+                     const char *who)
 {
     if (!site)
         site = "";
-    int len = snprintf(key, SESSION_KEY_MAX, "%s/%zu:%s/%c%zu:%s", service, strlen(site), site,
+    int len = snprintf(key, SESSION_KEY_MAX, "%s/%zu:%s/%c%zu:%s", service->name, strlen(site), site,
                        kind, strlen(who), who);
     return len > 0 && len < SESSION_KEY_MAX;
 }
 
-static char kind_of(const char *service, const char *who)
+static char kind_of(const struct service *service, const char *who)
 {
-    return strcmp(service, "kongregate") == 0 || text_is_digits(who, strlen(who), SIZE_MAX) ? 'i' : 'u';
+    return !service->finds_by_username || text_is_digits(who, strlen(who), SIZE_MAX) ? 'i' : 'u';
 }
 
-bool session_key(const char *service, const char *site, const char *who,
+bool session_key(const struct service *service, const char *site, const char *who,
                  char key[SESSION_KEY_MAX])
 {
     return make_key(key, service, site, kind_of(service, who), who);
 }
 
-int session_keys(const char *service, const struct session_data *data,
+int session_keys(const struct service *service, const struct login_view *data,
                  char keys[2][SESSION_KEY_MAX])
 {
     int count = 0;
@@ -203,16 +212,16 @@ static const char *field_of(const struct entry *entry, enum field field)
     return entry->field_at[field] ? entry->text + entry->field_at[field] - 1 : NULL;
 }
 
-/* The entry's login as borrowed pointers, with the site it is kept on. */
-static struct session_data view_of(const struct entry *entry, const char *site)
+/* The entry's login, with the site it is kept on. */
+static struct login_view view_of(const struct entry *entry, const char *site)
 {
-    return (struct session_data){
-        .token = (char *)field_of(entry, FIELD_TOKEN),
-        .username = (char *)field_of(entry, FIELD_USERNAME),
-        .user_id = (char *)field_of(entry, FIELD_USER_ID),
-        .site = (char *)site,
-        .privileges = (char *)field_of(entry, FIELD_PRIVILEGES),
-        .method = (char *)field_of(entry, FIELD_METHOD),
+    return (struct login_view){
+        .token = field_of(entry, FIELD_TOKEN),
+        .username = field_of(entry, FIELD_USERNAME),
+        .user_id = field_of(entry, FIELD_USER_ID),
+        .site = site,
+        .privileges = field_of(entry, FIELD_PRIVILEGES),
+        .method = field_of(entry, FIELD_METHOD),
     };
 }
 
@@ -332,7 +341,7 @@ static void grow(struct session_store *store)
     store->bucket_count = count;
 }
 
-static struct entry *entry_new(const char *key, const struct session_data *data)
+static struct entry *entry_new(const char *key, const struct login_view *data)
 {
     const char *fields[FIELD_COUNT] = {
         [FIELD_TOKEN] = data->token, [FIELD_USERNAME] = data->username,
@@ -385,7 +394,7 @@ static bool same_text(const char *a, const char *b)
  * it then renews: a player who logs in again changes nothing else, and a
  * lookup costs less than a write. */
 static bool renewed(struct session_store *store, const char *key,
-                    const struct session_data *data)
+                    const struct login_view *data)
 {
     uint64_t hash = hash_text(key);
     long long now = clock_now_ms();
@@ -404,7 +413,7 @@ static bool renewed(struct session_store *store, const char *key,
 }
 
 static int remember_key(struct session_store *store, const char *key,
-                        const struct session_data *data)
+                        const struct login_view *data)
 {
     if (renewed(store, key, data))
         return GG_OK;
@@ -442,7 +451,7 @@ static int lookup_key(struct session_store *store, const char *key, const char *
     long long now = clock_now_ms();
     pthread_rwlock_rdlock(&store->lock);
     struct entry *entry = find(store, key, hash);
-    struct session_data view = entry ? view_of(entry, site) : (struct session_data){0};
+    struct login_view view = entry ? view_of(entry, site) : (struct login_view){0};
     int code = !entry || expired(entry, now)  ? GG_ENOTFOUND
                : session_data_copy(out, &view) ? GG_OK
                                                : GG_ENOMEM;
@@ -452,17 +461,17 @@ static int lookup_key(struct session_store *store, const char *key, const char *
     return code;
 }
 
-int session_remember(struct session_store *store, const char *service,
-                     const struct session_data *data)
+int session_remember(struct session_store *store, const struct service *service,
+                     const struct login_view *login)
 {
     char keys[2][SESSION_KEY_MAX];
-    int count = session_keys(service, data, keys), code = GG_OK;
+    int count = session_keys(service, login, keys), code = GG_OK;
     for (int i = 0; i < count && code == GG_OK; i++)
-        code = remember_key(store, keys[i], data);
+        code = remember_key(store, keys[i], login);
     return code;
 }
 
-int session_find(struct session_store *store, const char *service, const char *site,
+int session_find(struct session_store *store, const struct service *service, const char *site,
                  const char *who, struct session_data *out)
 {
     char key[SESSION_KEY_MAX];
@@ -472,7 +481,7 @@ int session_find(struct session_store *store, const char *service, const char *s
     return lookup_key(store, key, site, out);
 }
 
-bool session_forget(struct session_store *store, const char *service, const char *site,
+bool session_forget(struct session_store *store, const struct service *service, const char *site,
                     const char *who)
 {
     char key[SESSION_KEY_MAX], other[SESSION_KEY_MAX] = "", user_id[SESSION_KEY_MAX] = "";
@@ -484,8 +493,8 @@ bool session_forget(struct session_store *store, const char *service, const char
     bool live = entry && !expired(entry, clock_now_ms());
     if (entry) {
         /* The same login under its other name: KickApps keeps both. */
-        struct session_data view = view_of(entry, site);
-        const struct session_data *data = &view;
+        struct login_view view = view_of(entry, site);
+        const struct login_view *data = &view;
         if (data->user_id)
             snprintf(user_id, sizeof user_id, "%s", data->user_id);
         if (kind == 'u' && data->user_id)

@@ -14,7 +14,21 @@
 #include <stdbool.h>
 #include <stddef.h>
 
-/* One remembered login. Strings are owned; token is wiped when freed. */
+struct service;
+
+/* One login as a body, a request or a stored entry says it: borrowed, for
+ * as long as they hold it. */
+struct login_view {
+    const char *token;
+    const char *username;
+    const char *user_id;
+    const char *site;
+    const char *privileges;
+    const char *method;
+};
+
+/* One remembered login, as a lookup hands it out: owned, freed (the token
+ * wiped) by session_data_clear. */
 struct session_data {
     char *token;      /* game_auth_token (Kongregate) or TOKEN (KickApps) */
     char *username;
@@ -32,9 +46,9 @@ bool session_game_scope(const char *api_key, char scope[SESSION_SCOPE_SIZE]);
 /* The keys logins are kept under, in any store: who's on site (false if
  * too long), and each name of a login, user id first (how many). */
 #define SESSION_KEY_MAX 512
-bool session_key(const char *service, const char *site, const char *who,
+bool session_key(const struct service *service, const char *site, const char *who,
                  char key[SESSION_KEY_MAX]);
-int session_keys(const char *service, const struct session_data *data,
+int session_keys(const struct service *service, const struct login_view *login,
                  char keys[2][SESSION_KEY_MAX]);
 
 struct session_store;
@@ -47,20 +61,23 @@ void session_store_release(struct session_store *store);
 void session_store_set_capacity(struct session_store *store, size_t capacity);
 void session_store_set_ttl(struct session_store *store, long long ttl_ms);
 
-/* Remembers a login on data->site: Kongregate's by data->user_id; KickApps'
- * by data->user_id and by data->username. GG_OK or GG_ENOMEM. */
-int session_remember(struct session_store *store, const char *service,
-                     const struct session_data *data);
+/* Remembers a login on login->site: Kongregate's by its user_id; KickApps'
+ * by user_id and by username. GG_OK or GG_ENOMEM. */
+int session_remember(struct session_store *store, const struct service *service,
+                     const struct login_view *login);
 /* A copy of the login of who on site, for the caller to session_data_clear:
  * GG_OK, GG_ENOTFOUND (none, or expired) or GG_ENOMEM. */
-int session_find(struct session_store *store, const char *service, const char *site,
+int session_find(struct session_store *store, const struct service *service, const char *site,
                  const char *who, struct session_data *out);
 /* Forgets who's login under all its names, expired or not; false if there
  * was no live one. */
-bool session_forget(struct session_store *store, const char *service, const char *site,
+bool session_forget(struct session_store *store, const struct service *service, const char *site,
                     const char *who);
 size_t session_count(struct session_store *store);
 
+/* An owned copy of login into an empty to; false without memory. */
+bool session_data_copy(struct session_data *to, const struct login_view *login);
+struct login_view session_data_view(const struct session_data *data);
 void session_data_clear(struct session_data *data);
 
 #endif

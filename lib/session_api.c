@@ -4,10 +4,10 @@
 #include "gamegate.h"
 #include "json_safe.h"
 #include "result.h"
+#include "services.h"
 #include "session.h"
 #include "store.h"
 
-#include <string.h>
 
 static const char NOTHING_REMEMBERED[] =
     "nothing remembered for that user (never logged in here, forgotten or expired)";
@@ -22,7 +22,7 @@ static const char *store_why(const struct strbuf *msg)
  * the game whose api_key the client holds; and what seals it in a shared
  * store. */
 struct where {
-    const char *service;
+    const struct service *service;
     const char *site;
     const char *secret;
     char scope[SESSION_SCOPE_SIZE];
@@ -36,32 +36,27 @@ static int locate(const struct config *config, const char *service, const char *
         *why = "client, service and who are required";
         return GG_EINVAL;
     }
-    where->service = service;
-    if (strcmp(service, "kickapps") == 0) {
-        where->site = site ? site : options_get(&config->options, OPT_KICKAPPS_AS);
-        if (!where->site) {
-            *why = "no site given and option kickapps.as is not set";
-            return GG_EINVAL;
-        }
-        where->secret = options_store_secret(
-            &config->options, options_get(&config->options, OPT_KICKAPPS_DEVELOPER_KEY));
-        return GG_OK;
-    }
-    if (strcmp(service, "kongregate") != 0) {
+    const struct options *options = &config->options;
+    where->service = service_named(service);
+    if (!where->service) {
         *why = "service must be \"kongregate\" or \"kickapps\"";
         return GG_EINVAL;
     }
-    const char *api_key = options_get(&config->options, OPT_KONGREGATE_API_KEY);
-    if (!api_key) {
+    const char *key = options_get(options, where->service->key_option);
+    if (where->service->logins_per_game && !key) {
         *why = "option kongregate.api_key is not set (logins are kept per game)";
         return GG_EINVAL;
     }
-    where->secret = options_store_secret(&config->options, api_key);
-    where->site = options_game_scope(&config->options, api_key, where->scope);
+    if (!site && where->service->site_option != OPT_NONE)
+        site = options_get(options, where->service->site_option);
+    where->site = service_login_site(where->service, options, key, site, where->scope);
     if (!where->site) {
-        *why = "out of memory";
-        return GG_ENOMEM;
+        *why = where->service->logins_per_game
+                   ? "out of memory"
+                   : "no site given and option kickapps.as is not set";
+        return where->service->logins_per_game ? GG_ENOMEM : GG_EINVAL;
     }
+    where->secret = options_store_secret(options, key);
     return GG_OK;
 }
 
@@ -80,13 +75,13 @@ static int fill(struct gg_result *result, const struct where *where,
                 const struct session_data *data, const char **why)
 {
     json_t *body = result->body = json_object();
-    bool kongregate = strcmp(where->service, "kongregate") == 0;
+    const struct service *service = where->service;
     int code = body ? GG_OK : GG_ENOMEM;
-    set_text(body, kongregate ? "user_id" : "userId", data->user_id, &code);
+    set_text(body, service->user_id_field, data->user_id, &code);
     set_text(body, "username", data->username, &code);
-    set_text(body, kongregate ? "game_auth_token" : "TOKEN", data->token, &code);
-    if (!kongregate) /* a game's scope is gamegate's own, not the service's */
-        set_text(body, "as", data->site, &code);
+    set_text(body, service->token_field, data->token, &code);
+    if (service->site_param) /* a game's scope is gamegate's own, not the service's */
+        set_text(body, service->site_param, data->site, &code);
     set_text(body, "PRIVILEGES", data->privileges, &code);
     set_text(body, "METHOD", data->method, &code);
     if (code != GG_OK) { /* no half an entry */
@@ -112,7 +107,7 @@ GG_EXTERN int gg_session_get(gg_client *client, const char *service, const char 
         struct session_data data = {0};
         code = locate(config, service, site, who, &where, &why);
         if (code == GG_OK) {
-            code = store_find(config->store, where.secret, service, where.site, who, &data,
+            code = store_find(config->store, where.secret, where.service, where.site, who, &data,
                               &store_msg);
             why = code == GG_ENOTFOUND ? NOTHING_REMEMBERED : store_why(&store_msg);
         }
@@ -138,7 +133,7 @@ GG_EXTERN int gg_session_forget(gg_client *client, const char *service, const ch
     bool live = false;
     int code = locate(config, service, site, who, &where, &why);
     if (code == GG_OK) {
-        code = store_forget(config->store, where.secret, service, where.site, who, &live,
+        code = store_forget(config->store, where.secret, where.service, where.site, who, &live,
                             &store_msg);
         why = store_why(&store_msg);
     }

@@ -4,6 +4,7 @@
 #include "gamegate.h"
 #include "ledger.h"
 #include "seal.h"
+#include "services.h"
 #include "wiping_alloc.h"
 
 #include <stdatomic.h>
@@ -109,21 +110,12 @@ void store_set_ttl(struct store *store, long long ttl_ms)
  * (the site is the key's, not the entry's). */
 enum { FIELD_COUNT = 5 };
 
-static void fields_of(struct session_data *data, char **fields[FIELD_COUNT])
+static void pack(const struct login_view *login, struct strbuf *out)
 {
-    fields[0] = &data->token;
-    fields[1] = &data->username;
-    fields[2] = &data->user_id;
-    fields[3] = &data->privileges;
-    fields[4] = &data->method;
-}
-
-static void pack(const struct session_data *data, struct strbuf *out)
-{
-    char **fields[FIELD_COUNT];
-    fields_of((struct session_data *)data, fields);
+    const char *fields[FIELD_COUNT] = {login->token, login->username, login->user_id,
+                                       login->privileges, login->method};
     for (int i = 0; i < FIELD_COUNT; i++) {
-        const char *text = *fields[i];
+        const char *text = fields[i];
         strbuf_adds(out, text ? "+" : "-");
         if (text)
             strbuf_add(out, text, strlen(text) + 1);
@@ -133,8 +125,8 @@ static void pack(const struct session_data *data, struct strbuf *out)
 /* False if packed is not what pack() writes, or memory ran out (*nomem). */
 static bool unpack(const char *packed, size_t len, struct session_data *out, bool *nomem)
 {
-    char **fields[FIELD_COUNT];
-    fields_of(out, fields);
+    char **fields[FIELD_COUNT] = {&out->token, &out->username, &out->user_id,
+                                  &out->privileges, &out->method};
     const char *at = packed, *end = packed + len;
     for (int i = 0; i < FIELD_COUNT; i++) {
         if (at >= end || (*at != '+' && *at != '-'))
@@ -194,18 +186,19 @@ static int shared_find(struct store *store, const unsigned char *seal_key, const
     return code;
 }
 
-static int derive(const char *secret, const char *service, unsigned char key[SEAL_KEY_SIZE],
-                  struct strbuf *msg)
+static int derive(const char *secret, const struct service *service,
+                  unsigned char key[SEAL_KEY_SIZE], struct strbuf *msg)
 {
     int code = need_secret(secret, msg);
-    if (code == GG_OK && !seal_derive_key(secret, service, key)) {
+    if (code == GG_OK && !seal_derive_key(secret, service->name, key)) {
         strbuf_adds(msg, "out of memory");
         code = GG_ENOMEM;
     }
     return code;
 }
 
-int store_find(struct store *store, const char *secret, const char *service, const char *site,
+int store_find(struct store *store, const char *secret, const struct service *service,
+               const char *site,
                const char *who, struct session_data *out, struct strbuf *msg)
 {
     if (!store->backend) {
@@ -231,21 +224,21 @@ int store_find(struct store *store, const char *secret, const char *service, con
     return code;
 }
 
-int store_remember(struct store *store, const char *secret, const char *service,
-                   const struct session_data *data, struct strbuf *msg)
+int store_remember(struct store *store, const char *secret, const struct service *service,
+                   const struct login_view *login, struct strbuf *msg)
 {
     if (!store->backend) {
-        int code = session_remember(store->sessions, service, data);
+        int code = session_remember(store->sessions, service, login);
         if (code == GG_ENOMEM)
             strbuf_adds(msg, "out of memory");
         return code;
     }
     char keys[2][SESSION_KEY_MAX], full[NAMESPACED_MAX];
     unsigned char seal_key[SEAL_KEY_SIZE];
-    int count = session_keys(service, data, keys);
+    int count = session_keys(service, login, keys);
     int code = derive(secret, service, seal_key, msg);
     struct strbuf plain = {0}, sealed = {0};
-    pack(data, &plain);
+    pack(login, &plain);
     for (int i = 0; i < count && code == GG_OK; i++) {
         namespaced(full, SESSION_PREFIX, keys[i]);
         strbuf_reset(&sealed);
@@ -263,7 +256,8 @@ int store_remember(struct store *store, const char *secret, const char *service,
     return code;
 }
 
-int store_forget(struct store *store, const char *secret, const char *service, const char *site,
+int store_forget(struct store *store, const char *secret, const struct service *service,
+                 const char *site,
                  const char *who, bool *live, struct strbuf *msg)
 {
     *live = false;
@@ -282,9 +276,9 @@ int store_forget(struct store *store, const char *secret, const char *service, c
     namespaced(full, SESSION_PREFIX, key);
     if (code == GG_OK)
         code = shared_find(store, seal_key, full, &found, msg);
-    found.site = (char *)site; /* borrowed, for session_keys */
-    int count = code == GG_OK ? session_keys(service, &found, keys) : 0;
-    found.site = NULL;
+    struct login_view named = session_data_view(&found);
+    named.site = site;
+    int count = code == GG_OK ? session_keys(service, &named, keys) : 0;
     if (code == GG_OK || code == GG_ENOTFOUND)
         code = store->backend->ops->remove(store->backend, full, live, msg);
     for (int i = 0; i < count && code == GG_OK; i++) {

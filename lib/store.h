@@ -33,13 +33,13 @@ void store_set_ttl(struct store *store, long long ttl_ms);
  * logins of a shared store: session.key, else the service's own key (NULL
  * when neither is set: GG_EINVAL, why in msg). An entry that does not
  * open under it, or was altered, reads as absent. */
-int store_find(struct store *store, const char *secret, const char *service, const char *site,
-               const char *who, struct session_data *out, struct strbuf *msg);
-int store_remember(struct store *store, const char *secret, const char *service,
-                   const struct session_data *data, struct strbuf *msg);
+int store_find(struct store *store, const char *secret, const struct service *service,
+               const char *site, const char *who, struct session_data *out, struct strbuf *msg);
+int store_remember(struct store *store, const char *secret, const struct service *service,
+                   const struct login_view *login, struct strbuf *msg);
 /* *live: whether there was a live login to forget. */
-int store_forget(struct store *store, const char *secret, const char *service, const char *site,
-                 const char *who, bool *live, struct strbuf *msg);
+int store_forget(struct store *store, const char *secret, const struct service *service,
+                 const char *site, const char *who, bool *live, struct strbuf *msg);
 
 /* ledger_record (ledger.h), in this store. */
 int store_record_delivery(struct store *store, const char *key, long long retention_ms,

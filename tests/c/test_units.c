@@ -220,9 +220,9 @@ static void check_tokens_in(struct store *store)
     CHECK(session_game_scope("another game's key", other_game));
     CHECK(strcmp(game, other_game) != 0);
     CHECK(strstr(game, "apikey") == NULL); /* the store never holds a key */
-    struct session_data login = {.user_id = "7", .username = "p", .token = "stored-token",
+    struct login_view login = {.user_id = "7", .username = "p", .token = "stored-token",
                                  .site = game};
-    CHECK_INT(store_remember(store, "apikey", "kongregate", &login, &msg), GG_OK);
+    CHECK_INT(store_remember(store, "apikey", &service_kongregate, &login, &msg), GG_OK);
     const char *use[] = {"user_id", "7", "id", "100", NULL};
     CHECK_INT(build_with(store, "kongregate.use_item", use, &req, &msg), GG_OK);
     CHECK_STR(req.body.data, "api_key=apikey&user_id=7&game_auth_token=stored-token&id=100");
@@ -239,9 +239,9 @@ static void check_tokens_in(struct store *store)
     CHECK_INT(build_with(store, "kongregate.use_item", stranger, &req, &msg), GG_EINVAL);
     request_release(&req);
 
-    struct session_data reader = {.token = "read-only", .privileges = "R", .site = "92366",
+    struct login_view reader = {.token = "read-only", .privileges = "R", .site = "92366",
                                   .username = "reader", .user_id = "55"};
-    CHECK_INT(store_remember(store, "devkey", "kickapps", &reader, &msg), GG_OK);
+    CHECK_INT(store_remember(store, "devkey", &service_kickapps, &reader, &msg), GG_OK);
     const char *profile[] = {"userId", "1", "member", "reader", NULL};
     CHECK_INT(build_with(store, "kickapps.user_profile", profile, &req, &msg), GG_OK);
     CHECK_STR(req.body.data, "t=read-only"); /* member itself is never sent */
@@ -259,31 +259,31 @@ static void check_tokens_in(struct store *store)
 
     /* A username that is another member's userId never answers for it: all
      * digits is a userId, whatever usernames the store holds. */
-    struct session_data confusing = {.token = "other", .privileges = "RW", .site = "92366",
+    struct login_view confusing = {.token = "other", .privileges = "RW", .site = "92366",
                                      .username = "55", .user_id = "77"};
-    CHECK_INT(store_remember(store, "devkey", "kickapps", &confusing, &msg), GG_OK);
+    CHECK_INT(store_remember(store, "devkey", &service_kickapps, &confusing, &msg), GG_OK);
     CHECK_INT(build_with(store, "kickapps.user_profile", by_id, &req, &msg), GG_OK);
     CHECK_STR(req.body.data, "t=read-only");
     request_release(&req);
     struct session_data found;
-    CHECK_INT(store_find(store, "devkey", "kickapps", "92366", "55", &found, &msg), GG_OK);
+    CHECK_INT(store_find(store, "devkey", &service_kickapps, "92366", "55", &found, &msg), GG_OK);
     CHECK_STR(found.user_id, "55");
     session_data_clear(&found);
     /* Once the real member is gone, "55" finds nobody, not the member named so. */
     bool live = false;
-    CHECK_INT(store_forget(store, "devkey", "kickapps", "92366", "reader", &live, &msg), GG_OK);
+    CHECK_INT(store_forget(store, "devkey", &service_kickapps, "92366", "reader", &live, &msg), GG_OK);
     CHECK(live);
-    CHECK_INT(store_find(store, "devkey", "kickapps", "92366", "55", &found, &msg), GG_ENOTFOUND);
+    CHECK_INT(store_find(store, "devkey", &service_kickapps, "92366", "55", &found, &msg), GG_ENOTFOUND);
     CHECK_INT(build_with(store, "kickapps.user_profile", by_id, &req, &msg), GG_EINVAL);
     CHECK_CONTAINS(msg.data, "missing required parameter 't'");
     request_release(&req);
-    CHECK_INT(store_find(store, "devkey", "kickapps", "92366", "77", &found, &msg), GG_OK);
+    CHECK_INT(store_find(store, "devkey", &service_kickapps, "92366", "77", &found, &msg), GG_OK);
     CHECK_STR(found.username, "55");
     session_data_clear(&found);
     /* Parts are length-prefixed: no site and name can be made to collide. */
-    struct session_data tricky = {.token = "t1", .site = "S/1:x", .user_id = "y"};
-    CHECK_INT(store_remember(store, "devkey", "kickapps", &tricky, &msg), GG_OK);
-    CHECK_INT(store_find(store, "devkey", "kickapps", "S", "x/i1:y", &found, &msg), GG_ENOTFOUND);
+    struct login_view tricky = {.token = "t1", .site = "S/1:x", .user_id = "y"};
+    CHECK_INT(store_remember(store, "devkey", &service_kickapps, &tricky, &msg), GG_OK);
+    CHECK_INT(store_find(store, "devkey", &service_kickapps, "S", "x/i1:y", &found, &msg), GG_ENOTFOUND);
     strbuf_release(&msg);
 }
 
@@ -313,12 +313,12 @@ static void test_tokens_from_the_session_store(void)
     check_tokens_in(sqlite);
     /* Sealed under another secret, an entry reads as absent. */
     struct session_data found;
-    CHECK_INT(store_find(sqlite, "devkey", "kickapps", "92366", "77", &found, &msg), GG_OK);
+    CHECK_INT(store_find(sqlite, "devkey", &service_kickapps, "92366", "77", &found, &msg), GG_OK);
     session_data_clear(&found);
-    CHECK_INT(store_find(sqlite, "not the key", "kickapps", "92366", "77", &found, &msg),
+    CHECK_INT(store_find(sqlite, "not the key", &service_kickapps, "92366", "77", &found, &msg),
               GG_ENOTFOUND);
     CHECK(found.token == NULL);
-    CHECK_INT(store_find(sqlite, NULL, "kickapps", "92366", "77", &found, &msg), GG_EINVAL);
+    CHECK_INT(store_find(sqlite, NULL, &service_kickapps, "92366", "77", &found, &msg), GG_EINVAL);
     store_release(sqlite);
     for (const char *const *suffix = (const char *const[]){"", "-wal", "-shm", NULL}; *suffix;
          suffix++) {
@@ -333,16 +333,16 @@ static void test_tokens_from_the_session_store(void)
 static void test_logging_in_again(void)
 {
     struct session_store *store = session_store_new();
-    struct session_data login = {.token = "first-token", .username = "p", .user_id = "7",
+    struct login_view login = {.token = "first-token", .username = "p", .user_id = "7",
                                  .site = "game"};
-    CHECK_INT(session_remember(store, "kongregate", &login), GG_OK);
-    CHECK_INT(session_remember(store, "kongregate", &login), GG_OK); /* renewed in place */
+    CHECK_INT(session_remember(store, &service_kongregate, &login), GG_OK);
+    CHECK_INT(session_remember(store, &service_kongregate, &login), GG_OK); /* renewed in place */
     CHECK_INT(session_count(store), 1);
     login.token = "second-token";
-    CHECK_INT(session_remember(store, "kongregate", &login), GG_OK);
+    CHECK_INT(session_remember(store, &service_kongregate, &login), GG_OK);
     CHECK_INT(session_count(store), 1);
     struct session_data found;
-    CHECK_INT(session_find(store, "kongregate", "game", "7", &found), GG_OK);
+    CHECK_INT(session_find(store, &service_kongregate, "game", "7", &found), GG_OK);
     CHECK_STR(found.token, "second-token");
     session_data_clear(&found);
     session_store_release(store);
@@ -354,47 +354,48 @@ static void test_session_store_bounds(void)
     session_store_set_capacity(store, 3);
     session_store_set_ttl(store, 0);
     char id[16];
-    struct session_data data = {.token = "t0000", .user_id = id}, out;
+    struct login_view data = {.token = "t0000", .user_id = id};
+    struct session_data out;
     for (int i = 0; i < 3; i++) {
         snprintf(id, sizeof id, "%d", i);
-        session_remember(store, "kongregate", &data);
+        session_remember(store, &service_kongregate, &data);
     }
     /* 0 is now the most recently used */
-    CHECK_INT(session_find(store, "kongregate", NULL, "0", &out), GG_OK);
+    CHECK_INT(session_find(store, &service_kongregate, NULL, "0", &out), GG_OK);
     session_data_clear(&out);
     snprintf(id, sizeof id, "3");
-    session_remember(store, "kongregate", &data);
+    session_remember(store, &service_kongregate, &data);
     CHECK_INT(session_count(store), 3);
     /* the least recently used went */
-    CHECK_INT(session_find(store, "kongregate", NULL, "1", &out), GG_ENOTFOUND);
-    CHECK_INT(session_find(store, "kongregate", NULL, "0", &out), GG_OK);
+    CHECK_INT(session_find(store, &service_kongregate, NULL, "1", &out), GG_ENOTFOUND);
+    CHECK_INT(session_find(store, &service_kongregate, NULL, "0", &out), GG_OK);
     session_data_clear(&out);
-    CHECK(session_forget(store, "kongregate", NULL, "0"));
-    CHECK(!session_forget(store, "kongregate", NULL, "0"));
+    CHECK(session_forget(store, &service_kongregate, NULL, "0"));
+    CHECK(!session_forget(store, &service_kongregate, NULL, "0"));
     session_store_set_capacity(store, 1);
     CHECK_INT(session_count(store), 1);
 
     session_store_set_capacity(store, 10);
     session_store_set_ttl(store, 1); /* entries live 1 ms */
     snprintf(id, sizeof id, "9");
-    session_remember(store, "kongregate", &data);
+    session_remember(store, &service_kongregate, &data);
     snprintf(id, sizeof id, "8");
-    session_remember(store, "kongregate", &data);
+    session_remember(store, &service_kongregate, &data);
     size_t with_both = session_count(store);
     struct timespec pause = {0, 5 * 1000 * 1000};
     nanosleep(&pause, NULL);
     /* An expired login is forgotten, token and all, though it reads as gone. */
-    CHECK(!session_forget(store, "kongregate", NULL, "8"));
+    CHECK(!session_forget(store, &service_kongregate, NULL, "8"));
     CHECK_INT(session_count(store), with_both - 1);
     /* Writers sweep what expired: it does not stay in memory until evicted. */
     session_store_set_ttl(store, 0);
     snprintf(id, sizeof id, "7");
-    session_remember(store, "kongregate", &data);
+    session_remember(store, &service_kongregate, &data);
     /* Left: the login kept at capacity 1 (no expiry) and 7; a slow machine
      * may have swept 9 earlier, so the count before is no guide. */
     CHECK_INT(session_count(store), 2);
     session_store_set_ttl(store, 1);
-    CHECK_INT(session_find(store, "kongregate", NULL, "9", &out), GG_ENOTFOUND);
+    CHECK_INT(session_find(store, &service_kongregate, NULL, "9", &out), GG_ENOTFOUND);
     session_store_release(store);
 }
 
