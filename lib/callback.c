@@ -274,7 +274,7 @@ static int verify_plain(const struct config *config, json_t *fields, const char 
         return GG_ESIGNATURE;
     }
     /* jansson frees the value without wiping it: wipe it first. */
-    wipe((char *)given, strlen(given));
+    json_safe_wipe(json_object_get(fields, "api_key"));
     json_object_del(fields, "api_key");
     const char *event = json_string_value(json_object_get(fields, "event"));
     if (event && strcmp(event, "invalidate_user_inventory") == 0) {

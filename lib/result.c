@@ -299,7 +299,7 @@ static json_t *follow_pointer(json_t *node, const char *pointer)
 }
 
 /* A path: "" the whole body, "/..." a JSON Pointer, else dotted names. */
-static json_t *lookup(const gg_result *result, const char *path)
+static json_t *find_at_path(const gg_result *result, const char *path)
 {
     if (!result || !result->body || !path)
         return NULL;
@@ -338,7 +338,7 @@ static const char *cached_text(gg_result *result, const json_t *node, const char
 
 GG_EXTERN const char *gg_result_get(const gg_result *result, const char *path)
 {
-    json_t *node = lookup(result, path);
+    json_t *node = find_at_path(result, path);
     if (!node)
         return NULL;
     const char *number = json_safe_number_text(node);
@@ -362,7 +362,7 @@ GG_EXTERN const char *gg_result_get(const gg_result *result, const char *path)
 
 GG_EXTERN int gg_result_type(const gg_result *result, const char *path)
 {
-    json_t *node = lookup(result, path);
+    json_t *node = find_at_path(result, path);
     if (json_safe_number_text(node))
         return GG_TYPE_NUMBER;
     switch (node ? json_typeof(node) : (json_type)-1) {
@@ -380,7 +380,7 @@ GG_EXTERN int gg_result_type(const gg_result *result, const char *path)
 
 GG_EXTERN size_t gg_result_count(const gg_result *result, const char *path)
 {
-    json_t *node = lookup(result, path);
+    json_t *node = find_at_path(result, path);
     if (json_is_array(node))
         return json_array_size(node);
     if (json_is_object(node))

@@ -444,7 +444,7 @@ static int remember_key(struct session_store *store, const char *key,
 }
 
 /* An expired entry reads as absent; writers drop it when they pass. */
-static int lookup_key(struct session_store *store, const char *key, const char *site,
+static int find_login(struct session_store *store, const char *key, const char *site,
                       struct session_data *out)
 {
     uint64_t hash = hash_text(key);
@@ -478,7 +478,7 @@ int session_find(struct session_store *store, const struct service *service, con
     *out = (struct session_data){0};
     if (!session_key(service, site, who, key))
         return GG_ENOTFOUND;
-    return lookup_key(store, key, site, out);
+    return find_login(store, key, site, out);
 }
 
 bool session_forget(struct session_store *store, const struct service *service, const char *site,
