@@ -33,8 +33,8 @@ def test_the_table_and_the_sandbox_agree_on_every_kongregate_row():
     so that neither drifts from services.md without a test failing."""
     from gamegate.sandbox import kongregate as sandbox_routes
 
-    routes = {template: (method, set(required))
-              for method, template, _, required in sandbox_routes.ROUTES}
+    routes = {route.template: (route.method, set(route.required))
+              for route in sandbox_routes.ROUTES}
     rows = [e for e in gamegate.ENDPOINTS if e.service == "kongregate"]
     assert {e.path for e in rows} == set(routes)
     for endpoint in rows:

@@ -5,6 +5,7 @@ import json
 import os
 import subprocess
 import sys
+import urllib.error
 import urllib.parse
 import urllib.request
 
@@ -43,9 +44,12 @@ def test_parameters_arrive_as_query_form_or_json(sandbox):
     user_id, username, token = sandbox.player()
     params = {"user_id": str(user_id), "game_auth_token": token,
               "api_key": sandbox.game["api_key"]}
-    url = sandbox.url + "/api/authenticate.json"
-    assert json.loads(fetch(url, form=params)[1])["username"] == username
-    assert json.loads(fetch(url, json_body=params)[1])["username"] == username
+    url = sandbox.url + "/api/authenticate.json?" + urllib.parse.urlencode(params)
+    assert json.loads(fetch(url)[1])["username"] == username
+    url = sandbox.url + "/api/use_item.json"  # a POST route: a form, or a JSON body
+    for given in ({"form": params}, {"json_body": params}):
+        refusal = json.loads(fetch(url, **given)[1])  # all but id arrived
+        assert refusal["error_description"] == "id is a required parameter"
 
 
 def test_create_token_is_array_wrapped_and_jsonp_on_request(sandbox):
@@ -107,3 +111,23 @@ def test_command_line_help():
     done = subprocess.run([sys.executable, "-m", "gamegate.sandbox", "--help"], env=env,
                           capture_output=True, text=True, timeout=60)
     assert done.returncode == 0 and "--port" in done.stdout and "--data" in done.stdout
+
+
+def test_routes_answer_on_their_method_and_refuse_a_missing_parameter_the_same_way(sandbox):
+    """A path asked with another method than its route's is 405 naming the
+    right one; a required parameter left out is refused before the handler,
+    in each service's own words, on every route that requires one."""
+    key = sandbox.game["api_key"]
+    try:
+        fetch(sandbox.url + "/api/use_item.json?api_key=" + key)
+        raise AssertionError("a GET of a POST route was answered")
+    except urllib.error.HTTPError as e:
+        assert e.code == 405 and e.headers["Allow"] == "POST"
+        assert json.loads(e.read())["error_description"] == "use POST"
+    status, body = fetch(sandbox.url + "/api/items.json")
+    assert json.loads(body) == {"success": False, "error": 400,
+                                "error_description": "api_key is a required parameter"}
+    site = sandbox.site["as"]
+    status, body = fetch("%s/rest/group/add/%s" % (sandbox.url, site), form={"t": "whatever"})
+    assert json.loads(body) == {"METHOD": "POST", "payload_type": "json", "status": "-1",
+                                "error": "Missing required parameter", "message": "invalid"}

@@ -6,6 +6,7 @@ Bodies carry a string `status` ("1" ok, "-1" error), `error` and
 import hmac
 
 from .refusal import Refusal
+from .routes import route
 
 KEY_REFUSED = "either developerkey is not passed or developerKey disabled"
 MISSING = "Missing required parameter"
@@ -15,6 +16,12 @@ ACCESS_DENIED = "Access Denied. Please contact customer support"
 def invalid(method, error):
     return 200, {"METHOD": method, "payload_type": "json", "status": "-1",
                  "error": error, "message": "invalid"}
+
+
+def missing(method, absent, text=None):
+    """The one answer to a required parameter left out (the record's words
+    name none of them)."""
+    return Refusal(invalid(method, text or MISSING)[1])
 
 
 def developer_key(state, params, site_id):
@@ -71,8 +78,6 @@ def openauth_create_token(state, request, site_id):
         return invalid("GET", KEY_REFUSED)
     if request.client_ip not in key["whitelist"]:
         return invalid("GET", ACCESS_DENIED)
-    if any(not params.get(name) for name in ("devId", "oat", "succUrl")):
-        return invalid("GET", MISSING)
     app = state.openauth_apps.get(params["devId"])
     grant = state.openauth_tokens.get(params["oat"])
     if (not app or app["as"] != site_id or app["succUrl"] != params["succUrl"]
@@ -133,7 +138,7 @@ def media_of(site, media_type, media_id, params):
     if media_type not in MEDIA_TYPES:
         raise refused("Invalid media type")
     if media_type == "emedia" and not params.get("url"):
-        raise refused(MISSING)  # assumed: url is what emedia needs
+        raise missing("POST", ["url"])  # assumed: url is what emedia needs
     for media in site.get("media", []):
         if media["mediaType"] == media_type and media["mediaId"] == media_id:
             return media_type, media_id
@@ -249,7 +254,7 @@ def points_add(state, request, site, member, userId):
     target = member_of(site, userId)
     points = request.params.get("points", "")
     if not (points.isascii() and points.isdigit()):
-        raise refused(MISSING)
+        raise missing("POST", ["points"])
     key = (site["as"], target["userId"])
     state.points[key] = state.points.get(key, 0) + int(points)
     return ok(userId=target["userId"], points=str(state.points[key]))
@@ -257,9 +262,7 @@ def points_add(state, request, site, member, userId):
 
 @acting(writes=True)
 def group_join(state, request, site, member):
-    group_id = request.params.get("groupId")
-    if not group_id:
-        raise refused(MISSING)
+    group_id = request.params["groupId"]
     group = next((g for g in site.get("groups", []) if g["groupId"] == group_id), None)
     if not group:
         raise refused("The group does not exist.")
@@ -271,21 +274,23 @@ def group_join(state, request, site, member):
     return ok()
 
 
+OPENAUTH = ("devId", "oat", "succUrl")
+
 ROUTES = [
-    ("POST", "/rest/token/create/{who}/{site_id}", create_token),
-    ("GET", "/rest/openauth/createtoken/{site_id}", openauth_create_token),
-    ("GET", "/rest/openauth/createtoken/{site_id}/", openauth_create_token),
-    ("POST", "/rest/favorite/add/{mediaType}/{mediaId}/{site_id}", favorite_add),
-    ("POST", "/rest/favorite/remove/{mediaType}/{mediaId}/{site_id}", favorite_remove),
-    ("POST", "/rest/check/favorite/{mediaType}/{mediaId}/{site_id}", favorite_check),
-    ("POST", "/rest/friend/add/{friendId}/{site_id}", friend_add),
-    ("POST", "/rest/friend/remove/{friendId}/{site_id}", friend_remove),
-    ("POST", "/rest/user/profile/{userId}/{site_id}", user_profile),
-    ("POST", "/rest/user/media/{userId}/{site_id}", user_media),
-    ("POST", "/rest/member/friends/get/{userId}/{site_id}", member_friends),
-    ("POST", "/rest/member/fans/get/{userId}/{site_id}", member_fans),
-    ("POST", "/rest/badges/list/{site_id}", badges),
-    ("POST", "/rest/user/badges/get/{site_id}", user_badges),
-    ("POST", "/rest/points/add/{userId}/{site_id}", points_add),
-    ("POST", "/rest/group/add/{site_id}", group_join),
+    route("POST", "/rest/token/create/{who}/{site_id}", create_token),
+    route("GET", "/rest/openauth/createtoken/{site_id}", openauth_create_token, OPENAUTH),
+    route("GET", "/rest/openauth/createtoken/{site_id}/", openauth_create_token, OPENAUTH),
+    route("POST", "/rest/favorite/add/{mediaType}/{mediaId}/{site_id}", favorite_add),
+    route("POST", "/rest/favorite/remove/{mediaType}/{mediaId}/{site_id}", favorite_remove),
+    route("POST", "/rest/check/favorite/{mediaType}/{mediaId}/{site_id}", favorite_check),
+    route("POST", "/rest/friend/add/{friendId}/{site_id}", friend_add),
+    route("POST", "/rest/friend/remove/{friendId}/{site_id}", friend_remove),
+    route("POST", "/rest/user/profile/{userId}/{site_id}", user_profile),
+    route("POST", "/rest/user/media/{userId}/{site_id}", user_media),
+    route("POST", "/rest/member/friends/get/{userId}/{site_id}", member_friends),
+    route("POST", "/rest/member/fans/get/{userId}/{site_id}", member_fans),
+    route("POST", "/rest/badges/list/{site_id}", badges),
+    route("POST", "/rest/user/badges/get/{site_id}", user_badges),
+    route("POST", "/rest/points/add/{userId}/{site_id}", points_add, ("points",)),
+    route("POST", "/rest/group/add/{site_id}", group_join, ("groupId",)),
 ]

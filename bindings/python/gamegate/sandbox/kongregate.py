@@ -8,6 +8,7 @@ import json
 import time
 
 from .refusal import Refusal
+from .routes import route
 
 MISSING = "user_id, game_auth_token, and api_key are required parameters"
 FRIENDS_PER_PAGE = 500
@@ -25,11 +26,16 @@ def failure(error, description):
     return 200, refused(error, description).body
 
 
+def missing(method, absent, text=None):
+    """The one answer to a required parameter left out."""
+    return refused(400, text or "%s is a required parameter" % absent[0])
+
+
 def whole_number(params, name, required=True):
     value = params.get(name)
     if value in (None, ""):
         if required:
-            raise refused(400, "%s is a required parameter" % name)
+            raise missing("", [name])
         return None
     if not (value.isascii() and value.isdigit()):
         raise refused(400, "%s must be a whole number" % name)
@@ -59,8 +65,6 @@ def logged_in_user(state, params, game, token_required=True):
 
 def authenticate(state, request):
     params = request.params
-    if any(not params.get(name) for name in ("user_id", "game_auth_token", "api_key")):
-        return failure(400, MISSING)
     game = state.games_by_key.get(params["api_key"])
     try:
         user_id = int(params["user_id"])
@@ -377,26 +381,14 @@ def private_message(state, request):
     elif params.get("username"):
         find_user(state, name=params["username"])
     else:
-        raise refused(400, "user_id or username is a required parameter")
+        raise missing("", ["user_id or username"])
     return 200, {"success": True}
-
-
-def route(method, template, handler, required=(), missing=None):
-    """A route with its method and the parameters the reference requires,
-    which are refused here, before the handler, when absent or blank."""
-    def checked(state, request, **path):
-        absent = [name for name in required if not request.params.get(name, "").strip()]
-        if absent:
-            return failure(400, missing or "%s is a required parameter" % absent[0])
-        return handler(state, request, **path)
-    checked.__name__ = handler.__name__
-    return method, template, checked, tuple(required)
 
 
 LOGIN = ("api_key", "user_id", "game_auth_token")
 
 ROUTES = [
-    route("GET", "/api/authenticate.json", authenticate, LOGIN, missing=MISSING),
+    route("GET", "/api/authenticate.json", authenticate, LOGIN, missing_text=MISSING),
     route("GET", "/api/items.json", items, ("api_key",)),
     route("GET", "/api/user_items.json", user_items, ("api_key", "user_id")),
     route("POST", "/api/use_item.json", use_item, LOGIN + ("id",)),

@@ -46,14 +46,14 @@ def compile_template(template):
 
 
 def compile_routes():
-    """Each module's ROUTES: (method, template, handler, ...); the method is
-    carried for readers and tests, and not enforced (services.md says
-    nothing of a wrong method's answer)."""
-    routes = []
-    for module, jsonp in ((kongregate, False), (kickapps, True)):
-        for method, template, handler, *_ in module.ROUTES:
-            routes.append((compile_template(template), handler, jsonp))
-    return routes
+    """Each service module's ROUTES (routes.py), with the module that says
+    how a missing parameter is answered, and whether it answers JSONP."""
+    return [(compile_template(route.template), route, module, module is kickapps)
+            for module in (kongregate, kickapps) for route in module.ROUTES]
+
+
+def absent(route, params):
+    return [name for name in route.required if not params.get(name, "").strip()]
 
 
 def match(pattern, raw_path):
@@ -118,7 +118,7 @@ class Handler(BaseHTTPRequestHandler):
             print("%s %s %s" % (self.command, path, args[1] if len(args) > 1 else ""),
                   flush=True)
 
-    def reply(self, status, body, callback=None):
+    def reply(self, status, body, callback=None, headers=()):
         text = json.dumps(body, separators=(",", ":"))
         content_type = "application/json"
         if callback:
@@ -128,6 +128,8 @@ class Handler(BaseHTTPRequestHandler):
         self.send_response(status)
         self.send_header("Content-Type", content_type)
         self.send_header("Content-Length", str(len(data)))
+        for name, value in headers:
+            self.send_header(name, value)
         self.end_headers()
         self.wfile.write(data)
 
@@ -158,12 +160,16 @@ class Handler(BaseHTTPRequestHandler):
                                     "error_description": "bad request: %s" % e})
         if raw_path.startswith("/_sandbox/"):
             return self.control(raw_path, params)
-        for pattern, handler, jsonp in self.server.routes:
+        allowed = []
+        for pattern, route, module, jsonp in self.server.routes:
             try:
                 captured = match(pattern, raw_path)
             except UnicodeDecodeError:
                 captured = None
             if captured is None:
+                continue
+            if route.method != self.command:
+                allowed.append(route.method)
                 continue
             fault = self.server.faults.take(raw_path)
             if fault and fault[0] not in APPLIED_FIRST:
@@ -181,14 +187,21 @@ class Handler(BaseHTTPRequestHandler):
             # The one place the state's lock is taken for a request: every
             # handler reads and writes the state under it.
             try:
+                left_out = absent(route, params)
+                if left_out:
+                    raise module.missing(route.method, left_out, route.missing_text)
                 with self.server.state.lock:
-                    status, body = handler(self.server.state, request, **captured)
+                    status, body = route.handler(self.server.state, request, **captured)
             except Refusal as refusal:
                 status, body = refusal.status, refusal.body
             if fault:
                 return fault[1](self)
             callback = params.get("callback") if jsonp else None
             return self.reply(status, body, callback)
+        if allowed:  # assumed: the record gives no answer to a wrong method
+            return self.reply(405, {"success": False, "error": 405,
+                                    "error_description": "use %s" % " or ".join(allowed)},
+                              headers=[("Allow", ", ".join(allowed))])
         self.reply(404, {"success": False, "error": 404, "error_description": "Not found"})
 
     def control(self, path, params):
@@ -219,6 +232,10 @@ class Handler(BaseHTTPRequestHandler):
             self.server.barrier.arm(int(params.get("parties", "2")),
                                     float(params.get("timeout", "10")))
             return self.reply(200, {"success": True})
+        if allowed:  # assumed: the record gives no answer to a wrong method
+            return self.reply(405, {"success": False, "error": 405,
+                                    "error_description": "use %s" % " or ".join(allowed)},
+                              headers=[("Allow", ", ".join(allowed))])
         self.reply(404, {"success": False, "error": 404, "error_description": "Not found"})
 
 
