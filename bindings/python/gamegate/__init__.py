@@ -15,8 +15,8 @@ checkers read the same names from __init__.pyi.
 import importlib
 
 _HOMES = {
-    "Client": "client", "Result": "client", "verify_callback": "client",
-    "reply_items": "client", "reply_order": "client", "AsyncClient": "aio",
+    "Client": "client", "Result": "result", "verify_callback": "callbacks",
+    "reply_items": "callbacks", "reply_order": "callbacks", "AsyncClient": "aio",
     "ENDPOINTS": "endpoints", "version": "_info", "strerror": "_info",
     **{name: "errors" for name in (
         "Error", "InvalidArgument", "OutOfMemory", "NetworkError", "Timeout", "TLSError",

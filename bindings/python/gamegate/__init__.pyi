@@ -2,8 +2,9 @@
 # them lazily, which a checker cannot follow).
 from ._info import strerror as strerror, version as version
 from .aio import AsyncClient as AsyncClient
-from .client import (Client as Client, Result as Result, reply_items as reply_items,
-                     reply_order as reply_order, verify_callback as verify_callback)
+from .callbacks import (reply_items as reply_items, reply_order as reply_order,
+                        verify_callback as verify_callback)
+from .client import Client as Client
 from .endpoints import ENDPOINTS as ENDPOINTS
 from .errors import (AccessDenied as AccessDenied, AuthenticationError as AuthenticationError,
                      Cancelled as Cancelled, Error as Error, HTTPError as HTTPError,
@@ -12,3 +13,4 @@ from .errors import (AccessDenied as AccessDenied, AuthenticationError as Authen
                      ProtocolError as ProtocolError, ServiceError as ServiceError,
                      SignatureError as SignatureError, StoreError as StoreError,
                      Timeout as Timeout, TLSError as TLSError)
+from .result import Result as Result

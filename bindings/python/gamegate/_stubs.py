@@ -49,37 +49,11 @@ from types import TracebackType
 from typing import Any, Callable, Dict, Iterator, List, Literal, Mapping, Optional, Type, Union
 
 from .observe import Attempt
+from .result import Result
 
 Value = Union[str, int, bool]
 Count = Union[int, str]  # a whole number, or its digits
 Options = Mapping[str, Any]
-
-
-class Result:
-    endpoint: str
-    @property
-    def code(self) -> int: ...
-    @property
-    def http_status(self) -> int: ...
-    @property
-    def attempts(self) -> int: ...
-    @property
-    def outcome(self) -> str: ...
-    @property
-    def text(self) -> str: ...
-    @property
-    def json(self) -> Any: ...
-    def get(self, path: str, default: Optional[str] = None) -> Optional[str]: ...
-    def type(self, path: str = "") -> Optional[str]: ...
-    def count(self, path: str = "") -> int: ...
-    def __getitem__(self, key: Union[str, int]) -> Any: ...
-    def __contains__(self, key: str) -> bool: ...
-
-
-def verify_callback(form_or_body: Union[Mapping[str, str], str, bytes],
-                    api_key: str) -> Dict[str, Any]: ...
-def reply_items(items: List[Mapping[str, Any]]) -> str: ...
-def reply_order(state: Literal["completed", "canceled"]) -> str: ...
 '''
 
 CLIENT_CLASS = '''
@@ -108,7 +82,8 @@ AIO = '''
 from types import TracebackType
 from typing import Any, Awaitable, Literal, Optional, Type, Union
 
-from .client import Client, Count, Options, Result, Value
+from .client import Client, Count, Options, Value
+from .result import Result
 '''
 
 AIO_CLASS = '''

@@ -14,7 +14,9 @@ import asyncio
 import itertools
 
 from ._native import ffi, lib, text
-from .client import Client, _encode, _params_array, check
+from .client import Client
+from .conversions import _encode, _params_array
+from .result import _check
 from .errors import Cancelled, error_for
 
 
@@ -96,7 +98,7 @@ class AsyncClient(Client):
             code = lib.gg_pending_finish(out[0], result)
             future, endpoint, _ = self._waiting.pop(key)
             try:
-                value = check(code, result, endpoint)
+                value = _check(code, result, endpoint)
             except BaseException as error:  # Cancelled is one
                 if not future.done():
                     future.set_exception(error)

@@ -3,7 +3,8 @@
 from types import TracebackType
 from typing import Any, Awaitable, Literal, Optional, Type, Union
 
-from .client import Client, Count, Options, Result, Value
+from .client import Client, Count, Options, Value
+from .result import Result
 
 
 class AsyncKongregateService:

@@ -123,11 +123,17 @@ def _make_method(endpoint):
     return call
 
 
-SERVICES = {}
-for _endpoint in ENDPOINTS:
-    cls = SERVICES.get(_endpoint.service)
-    if cls is None:
-        cls = SERVICES[_endpoint.service] = type(
-            _endpoint.service.capitalize() + "Service", (Service,),
-            {"__doc__": "The %s endpoints." % _endpoint.service})
-    setattr(cls, _endpoint.method_name, _make_method(_endpoint))
+def _service_classes():
+    """One class per service, with a method per row of the table."""
+    classes = {}
+    for endpoint in ENDPOINTS:
+        cls = classes.get(endpoint.service)
+        if cls is None:
+            cls = classes[endpoint.service] = type(
+                endpoint.service.capitalize() + "Service", (Service,),
+                {"__doc__": "The %s endpoints." % endpoint.service})
+        setattr(cls, endpoint.method_name, _make_method(endpoint))
+    return classes
+
+
+SERVICES = _service_classes()
