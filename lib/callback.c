@@ -123,8 +123,7 @@ static int verify_signed(const char *request, const char *key, json_t **payload,
     }
     const char *what = "";
     *payload = json_safe_load((const char *)json, json_len, JSON_ALLOW_NUL, 0, &code, &what);
-    wipe(json, json_len);
-    free(json);
+    wipe_free_bytes(json, json_len);
     if (code == GG_ENOMEM) {
         *why = "out of memory";
         return GG_ENOMEM;
@@ -150,14 +149,6 @@ static char *unescape(const char *word, size_t *len)
     char *decoded = curl_easy_unescape(NULL, word, 0, &decoded_len);
     *len = decoded ? (size_t)decoded_len : 0;
     return decoded;
-}
-
-static void wipe_curl_string(char *text, size_t len)
-{
-    if (text) {
-        wipe(text, len);
-        curl_free(text);
-    }
 }
 
 /* The first len bytes of bytes as a string (strndup is not everywhere). */
@@ -218,10 +209,9 @@ static json_t *parse_form(const char *body, int *code, const char **why)
             json_safe_wipe(text); /* a value may be a key or a token */
         json_decref(text);
         json_decref(checked_name);
-        wipe_curl_string(name, name_len);
-        wipe_curl_string(value, value_len);
-        wipe(copy, len);
-        free(copy);
+        wipe_curl_free(name, name_len);
+        wipe_curl_free(value, value_len);
+        wipe_free_bytes(copy, len);
         field += len + (field[len] == '&');
     }
     if (*code != GG_OK) {
@@ -394,8 +384,7 @@ static int verify(gg_client *client, const struct config *config, struct gg_resu
             json_safe_wipe(fields); /* not handed out: its values go now */
         json_decref(fields);
     }
-    wipe(text, body_len);
-    free(text);
+    wipe_free_bytes(text, body_len);
     /* Without a client there is no ledger, and the payload says nothing of
      * a first delivery either way. */
     struct strbuf ledger_msg = {0};

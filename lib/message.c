@@ -52,10 +52,7 @@ static char *redact_forms(char *text, const char *secret)
 {
     char *escaped = curl_easy_escape(NULL, secret, 0);
     char *upper = escaped ? strdup(escaped) : NULL;
-    if (escaped) {
-        wipe(escaped, strlen(escaped));
-        curl_free(escaped);
-    }
+    wipe_curl_free(escaped, escaped ? strlen(escaped) : 0);
     char *forms[] = {(char *)secret, upper, upper ? plus_for_space(upper) : NULL,
                      upper ? lower_escapes(upper) : NULL, NULL};
     forms[4] = forms[3] ? plus_for_space(forms[3]) : NULL;

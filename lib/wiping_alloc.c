@@ -30,6 +30,22 @@ void wipe_free(char *text)
     }
 }
 
+void wipe_free_bytes(void *block, size_t size)
+{
+    if (block) {
+        wipe(block, size);
+        free(block);
+    }
+}
+
+void wipe_curl_free(char *text, size_t size)
+{
+    if (text) {
+        wipe(text, size);
+        curl_free(text);
+    }
+}
+
 static atomic_ulong failures;
 static atomic_ulong allocations;
 static bool installed_in_curl;

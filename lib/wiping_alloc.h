@@ -16,6 +16,10 @@
 void wipe(void *data, size_t size);
 /* Wipes a string malloc gave, then frees it; NULL is a no-op. */
 void wipe_free(char *text);
+/* The same for size bytes that may hold NUL, and for what libcurl
+ * allocated (curl_free). NULL is a no-op. */
+void wipe_free_bytes(void *block, size_t size);
+void wipe_curl_free(char *text, size_t size);
 
 /* Initializes libcurl with this allocator, unless the process initialized
  * libcurl before (then libcurl keeps its own, and nothing is wiped). 0 on
