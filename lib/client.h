@@ -39,6 +39,11 @@ struct gg_client {
     struct fork_watch fork;
 };
 
+/* A new client in *out: GG_OK, or GG_ENOMEM with *out NULL. */
+int client_create(struct gg_client **out);
+/* Frees it: its calls must all be finished. */
+void client_destroy(struct gg_client *client);
+
 /* The configuration in force, for one call to hold until config_release. */
 struct config *client_config(struct gg_client *client);
 

@@ -119,6 +119,7 @@ const struct service service_kongregate = {
     .key_option = OPT_KONGREGATE_API_KEY,
     .site_option = OPT_NONE,
     .who_param = "user_id",
+    .logins = {.key_prefix = "kongregate"},
     .user_id_field = "user_id",
     .token_field = "game_auth_token",
 };
@@ -133,7 +134,7 @@ const struct service service_kickapps = {
     .site_param = "as",
     .site_option = OPT_KICKAPPS_AS,
     .who_param = "member",
-    .finds_by_username = true,
+    .logins = {.key_prefix = "kickapps", .finds_by_username = true},
     .user_id_field = "userId",
     .token_field = "TOKEN",
 };

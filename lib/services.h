@@ -28,7 +28,7 @@ struct service {
     const char *site_param;     /* "as", or NULL when logins are per game */
     enum option_id site_option;
     const char *who_param;      /* whose login a call uses: "user_id", "member" */
-    bool finds_by_username;     /* a who that is not all digits is a username */
+    struct login_naming logins; /* how its logins are named in a store */
     const char *user_id_field;  /* what gg_session_get names the fields */
     const char *token_field;
 };

@@ -5,7 +5,6 @@
 #include "gamegate.h"
 #include "hash.h"
 #include "platform.h"
-#include "services.h"
 #include "text.h"
 #include "wiping_alloc.h"
 
@@ -108,36 +107,36 @@ struct login_view session_data_view(const struct session_data *data)
 
 /* Every part is length-prefixed, so no choice of site or name can make two
  * different users' keys equal. kind: 'u' a username, 'i' a user id. */
-static bool make_key(char *key, const struct service *service, const char *site, char kind,
+static bool make_key(char *key, const struct login_naming *naming, const char *site, char kind,
                      const char *who)
 {
     if (!site)
         site = "";
-    int len = snprintf(key, SESSION_KEY_MAX, "%s/%zu:%s/%c%zu:%s", service->name, strlen(site), site,
+    int len = snprintf(key, SESSION_KEY_MAX, "%s/%zu:%s/%c%zu:%s", naming->key_prefix, strlen(site), site,
                        kind, strlen(who), who);
     return len > 0 && len < SESSION_KEY_MAX;
 }
 
-static char kind_of(const struct service *service, const char *who)
+static char kind_of(const struct login_naming *naming, const char *who)
 {
-    return !service->finds_by_username || text_is_digits(who, strlen(who), SIZE_MAX) ? 'i' : 'u';
+    return !naming->finds_by_username || text_is_digits(who, strlen(who), SIZE_MAX) ? 'i' : 'u';
 }
 
-bool session_key(const struct service *service, const char *site, const char *who,
+bool session_key(const struct login_naming *naming, const char *site, const char *who,
                  char key[SESSION_KEY_MAX])
 {
-    return make_key(key, service, site, kind_of(service, who), who);
+    return make_key(key, naming, site, kind_of(naming, who), who);
 }
 
-int session_keys(const struct service *service, const struct login_view *data,
+int session_keys(const struct login_naming *naming, const struct login_view *data,
                  char keys[2][SESSION_KEY_MAX])
 {
     int count = 0;
-    if (data->user_id && make_key(keys[count], service, data->site, 'i', data->user_id))
+    if (data->user_id && make_key(keys[count], naming, data->site, 'i', data->user_id))
         count++;
     /* A username of digits alone could only ever be asked for as a userId. */
-    if (data->username && kind_of(service, data->username) == 'u' &&
-        make_key(keys[count], service, data->site, 'u', data->username))
+    if (data->username && kind_of(naming, data->username) == 'u' &&
+        make_key(keys[count], naming, data->site, 'u', data->username))
         count++;
     return count;
 }
@@ -461,32 +460,32 @@ static int find_login(struct session_store *store, const char *key, const char *
     return code;
 }
 
-int session_remember(struct session_store *store, const struct service *service,
+int session_remember(struct session_store *store, const struct login_naming *naming,
                      const struct login_view *login)
 {
     char keys[2][SESSION_KEY_MAX];
-    int count = session_keys(service, login, keys), code = GG_OK;
+    int count = session_keys(naming, login, keys), code = GG_OK;
     for (int i = 0; i < count && code == GG_OK; i++)
         code = remember_key(store, keys[i], login);
     return code;
 }
 
-int session_find(struct session_store *store, const struct service *service, const char *site,
+int session_find(struct session_store *store, const struct login_naming *naming, const char *site,
                  const char *who, struct session_data *out)
 {
     char key[SESSION_KEY_MAX];
     *out = (struct session_data){0};
-    if (!session_key(service, site, who, key))
+    if (!session_key(naming, site, who, key))
         return GG_ENOTFOUND;
     return find_login(store, key, site, out);
 }
 
-bool session_forget(struct session_store *store, const struct service *service, const char *site,
+bool session_forget(struct session_store *store, const struct login_naming *naming, const char *site,
                     const char *who)
 {
     char key[SESSION_KEY_MAX], other[SESSION_KEY_MAX] = "", user_id[SESSION_KEY_MAX] = "";
-    char kind = kind_of(service, who);
-    if (!make_key(key, service, site, kind, who))
+    char kind = kind_of(naming, who);
+    if (!make_key(key, naming, site, kind, who))
         return false;
     pthread_rwlock_wrlock(&store->lock);
     struct entry *entry = find(store, key, hash_text(key));
@@ -498,9 +497,9 @@ bool session_forget(struct session_store *store, const struct service *service, 
         if (data->user_id)
             snprintf(user_id, sizeof user_id, "%s", data->user_id);
         if (kind == 'u' && data->user_id)
-            make_key(other, service, site, 'i', data->user_id);
-        else if (kind == 'i' && data->username && kind_of(service, data->username) == 'u')
-            make_key(other, service, site, 'u', data->username);
+            make_key(other, naming, site, 'i', data->user_id);
+        else if (kind == 'i' && data->username && kind_of(naming, data->username) == 'u')
+            make_key(other, naming, site, 'u', data->username);
         drop(store, entry);
     }
     struct entry *twin = *other ? find(store, other, hash_text(other)) : NULL;

@@ -14,7 +14,12 @@
 #include <stdbool.h>
 #include <stddef.h>
 
-struct service;
+/* How one service's logins are named in any store; a part of its struct
+ * service (services.h). */
+struct login_naming {
+    const char *key_prefix;  /* begins every key: kept in shared stores, never changed */
+    bool finds_by_username;  /* a who that is not all digits is a username */
+};
 
 /* One login as a body, a request or a stored entry says it: borrowed, for
  * as long as they hold it. */
@@ -46,9 +51,9 @@ bool session_game_scope(const char *api_key, char scope[SESSION_SCOPE_SIZE]);
 /* The keys logins are kept under, in any store: who's on site (false if
  * too long), and each name of a login, user id first (how many). */
 #define SESSION_KEY_MAX 512
-bool session_key(const struct service *service, const char *site, const char *who,
+bool session_key(const struct login_naming *naming, const char *site, const char *who,
                  char key[SESSION_KEY_MAX]);
-int session_keys(const struct service *service, const struct login_view *login,
+int session_keys(const struct login_naming *naming, const struct login_view *login,
                  char keys[2][SESSION_KEY_MAX]);
 
 struct session_store;
@@ -63,15 +68,15 @@ void session_store_set_ttl(struct session_store *store, long long ttl_ms);
 
 /* Remembers a login on login->site: Kongregate's by its user_id; KickApps'
  * by user_id and by username. GG_OK or GG_ENOMEM. */
-int session_remember(struct session_store *store, const struct service *service,
+int session_remember(struct session_store *store, const struct login_naming *naming,
                      const struct login_view *login);
 /* A copy of the login of who on site, for the caller to session_data_clear:
  * GG_OK, GG_ENOTFOUND (none, or expired) or GG_ENOMEM. */
-int session_find(struct session_store *store, const struct service *service, const char *site,
+int session_find(struct session_store *store, const struct login_naming *naming, const char *site,
                  const char *who, struct session_data *out);
 /* Forgets who's login under all its names, expired or not; false if there
  * was no live one. */
-bool session_forget(struct session_store *store, const struct service *service, const char *site,
+bool session_forget(struct session_store *store, const struct login_naming *naming, const char *site,
                     const char *who);
 size_t session_count(struct session_store *store);
 

@@ -202,7 +202,7 @@ int store_find(struct store *store, const char *secret, const struct service *se
                const char *who, struct session_data *out, struct strbuf *msg)
 {
     if (!store->backend) {
-        int code = session_find(store->sessions, service, site, who, out);
+        int code = session_find(store->sessions, &service->logins, site, who, out);
         if (code == GG_ENOMEM)
             strbuf_adds(msg, "out of memory");
         return code;
@@ -210,7 +210,7 @@ int store_find(struct store *store, const char *secret, const struct service *se
     *out = (struct session_data){0};
     char key[SESSION_KEY_MAX], full[NAMESPACED_MAX];
     unsigned char seal_key[SEAL_KEY_SIZE];
-    if (!session_key(service, site, who, key))
+    if (!session_key(&service->logins, site, who, key))
         return GG_ENOTFOUND;
     int code = derive(secret, service, seal_key, msg);
     namespaced(full, SESSION_PREFIX, key);
@@ -228,14 +228,14 @@ int store_remember(struct store *store, const char *secret, const struct service
                    const struct login_view *login, struct strbuf *msg)
 {
     if (!store->backend) {
-        int code = session_remember(store->sessions, service, login);
+        int code = session_remember(store->sessions, &service->logins, login);
         if (code == GG_ENOMEM)
             strbuf_adds(msg, "out of memory");
         return code;
     }
     char keys[2][SESSION_KEY_MAX], full[NAMESPACED_MAX];
     unsigned char seal_key[SEAL_KEY_SIZE];
-    int count = session_keys(service, login, keys);
+    int count = session_keys(&service->logins, login, keys);
     int code = derive(secret, service, seal_key, msg);
     struct strbuf plain = {0}, sealed = {0};
     pack(login, &plain);
@@ -262,12 +262,12 @@ int store_forget(struct store *store, const char *secret, const struct service *
 {
     *live = false;
     if (!store->backend) {
-        *live = session_forget(store->sessions, service, site, who);
+        *live = session_forget(store->sessions, &service->logins, site, who);
         return GG_OK;
     }
     char key[SESSION_KEY_MAX], keys[2][SESSION_KEY_MAX], full[NAMESPACED_MAX];
     unsigned char seal_key[SEAL_KEY_SIZE];
-    if (!session_key(service, site, who, key))
+    if (!session_key(&service->logins, site, who, key))
         return GG_OK; /* no login was ever kept under it */
     int code = derive(secret, service, seal_key, msg);
     /* The login's other name goes too (KickApps keeps both), read from
@@ -278,7 +278,7 @@ int store_forget(struct store *store, const char *secret, const struct service *
         code = shared_find(store, seal_key, full, &found, msg);
     struct login_view named = session_data_view(&found);
     named.site = site;
-    int count = code == GG_OK ? session_keys(service, &named, keys) : 0;
+    int count = code == GG_OK ? session_keys(&service->logins, &named, keys) : 0;
     if (code == GG_OK || code == GG_ENOTFOUND)
         code = store->backend->ops->remove(store->backend, full, live, msg);
     for (int i = 0; i < count && code == GG_OK; i++) {

@@ -14,6 +14,7 @@
 #include <stdbool.h>
 
 struct store;
+struct service;
 
 /* The store url names, or NULL with *code (GG_EINVAL for a url that names
  * none, GG_ESTORE when it cannot be reached, GG_ENOMEM) and why in msg. */

@@ -335,14 +335,14 @@ static void test_logging_in_again(void)
     struct session_store *store = session_store_new();
     struct login_view login = {.token = "first-token", .username = "p", .user_id = "7",
                                  .site = "game"};
-    CHECK_INT(session_remember(store, &service_kongregate, &login), GG_OK);
-    CHECK_INT(session_remember(store, &service_kongregate, &login), GG_OK); /* renewed in place */
+    CHECK_INT(session_remember(store, &service_kongregate.logins, &login), GG_OK);
+    CHECK_INT(session_remember(store, &service_kongregate.logins, &login), GG_OK); /* renewed in place */
     CHECK_INT(session_count(store), 1);
     login.token = "second-token";
-    CHECK_INT(session_remember(store, &service_kongregate, &login), GG_OK);
+    CHECK_INT(session_remember(store, &service_kongregate.logins, &login), GG_OK);
     CHECK_INT(session_count(store), 1);
     struct session_data found;
-    CHECK_INT(session_find(store, &service_kongregate, "game", "7", &found), GG_OK);
+    CHECK_INT(session_find(store, &service_kongregate.logins, "game", "7", &found), GG_OK);
     CHECK_STR(found.token, "second-token");
     session_data_clear(&found);
     session_store_release(store);
@@ -358,44 +358,44 @@ static void test_session_store_bounds(void)
     struct session_data out;
     for (int i = 0; i < 3; i++) {
         snprintf(id, sizeof id, "%d", i);
-        session_remember(store, &service_kongregate, &data);
+        session_remember(store, &service_kongregate.logins, &data);
     }
     /* 0 is now the most recently used */
-    CHECK_INT(session_find(store, &service_kongregate, NULL, "0", &out), GG_OK);
+    CHECK_INT(session_find(store, &service_kongregate.logins, NULL, "0", &out), GG_OK);
     session_data_clear(&out);
     snprintf(id, sizeof id, "3");
-    session_remember(store, &service_kongregate, &data);
+    session_remember(store, &service_kongregate.logins, &data);
     CHECK_INT(session_count(store), 3);
     /* the least recently used went */
-    CHECK_INT(session_find(store, &service_kongregate, NULL, "1", &out), GG_ENOTFOUND);
-    CHECK_INT(session_find(store, &service_kongregate, NULL, "0", &out), GG_OK);
+    CHECK_INT(session_find(store, &service_kongregate.logins, NULL, "1", &out), GG_ENOTFOUND);
+    CHECK_INT(session_find(store, &service_kongregate.logins, NULL, "0", &out), GG_OK);
     session_data_clear(&out);
-    CHECK(session_forget(store, &service_kongregate, NULL, "0"));
-    CHECK(!session_forget(store, &service_kongregate, NULL, "0"));
+    CHECK(session_forget(store, &service_kongregate.logins, NULL, "0"));
+    CHECK(!session_forget(store, &service_kongregate.logins, NULL, "0"));
     session_store_set_capacity(store, 1);
     CHECK_INT(session_count(store), 1);
 
     session_store_set_capacity(store, 10);
     session_store_set_ttl(store, 1); /* entries live 1 ms */
     snprintf(id, sizeof id, "9");
-    session_remember(store, &service_kongregate, &data);
+    session_remember(store, &service_kongregate.logins, &data);
     snprintf(id, sizeof id, "8");
-    session_remember(store, &service_kongregate, &data);
+    session_remember(store, &service_kongregate.logins, &data);
     size_t with_both = session_count(store);
     struct timespec pause = {0, 5 * 1000 * 1000};
     nanosleep(&pause, NULL);
     /* An expired login is forgotten, token and all, though it reads as gone. */
-    CHECK(!session_forget(store, &service_kongregate, NULL, "8"));
+    CHECK(!session_forget(store, &service_kongregate.logins, NULL, "8"));
     CHECK_INT(session_count(store), with_both - 1);
     /* Writers sweep what expired: it does not stay in memory until evicted. */
     session_store_set_ttl(store, 0);
     snprintf(id, sizeof id, "7");
-    session_remember(store, &service_kongregate, &data);
+    session_remember(store, &service_kongregate.logins, &data);
     /* Left: the login kept at capacity 1 (no expiry) and 7; a slow machine
      * may have swept 9 earlier, so the count before is no guide. */
     CHECK_INT(session_count(store), 2);
     session_store_set_ttl(store, 1);
-    CHECK_INT(session_find(store, &service_kongregate, NULL, "9", &out), GG_ENOTFOUND);
+    CHECK_INT(session_find(store, &service_kongregate.logins, NULL, "9", &out), GG_ENOTFOUND);
     session_store_release(store);
 }
 
