@@ -47,7 +47,7 @@ C_TESTS := $(API_TESTS) test_dlopen test_units test_pool test_wipe test_async
 # ASan's shadow makes terabytes.
 ASAN_C_TESTS := $(filter-out test_wipe,$(C_TESTS))
 
-.PHONY: all deps deps-check check lint lib python wheel test-wheel demo test test-exports test-abi abi-baseline test-ffi deps-ffi test-install test-oom test-tsan test-fork test-c test-valgrind test-python \
+.PHONY: all deps deps-check check lint build-bench lib python wheel test-wheel demo test test-exports test-abi abi-baseline test-ffi deps-ffi test-install test-oom test-tsan test-fork test-c test-valgrind test-python \
         test-asan install uninstall clean \
         fuzz deps-fuzz bench deps-bench
 
@@ -264,9 +264,13 @@ test-tsan: $(B)/tsan/tests/test_threads $(B)/tsan/tests/test_pool $(B)/tsan/test
 
 # The edit-test loop: the lints, the exports, the C suites and pytest, plain (no
 # valgrind, sanitizers, wheel or FFIs). `make test` is the full run.
-check: lint test-exports test-c test-python
+check: lint test-exports test-c test-python build-bench
 
-test: deps lint test-exports test-abi test-ffi test-wheel test-install test-oom test-tsan test-fork test-c test-valgrind test-python test-asan
+# The benchmarks reach inside lib/ too: built by check and test, so that a
+# change of an internal header cannot wait for `make bench` to break them.
+build-bench: $(B)/bench/bench $(B)/bench/stores $(B)/bench/loop
+
+test: deps lint build-bench test-exports test-abi test-ffi test-wheel test-install test-oom test-tsan test-fork test-c test-valgrind test-python test-asan
 
 # --- benchmarks: figures, not pass/fail ---------------------------------------
 

@@ -10,6 +10,7 @@
 #include "response.h"
 #include "result.h"
 #include "sandbox_client.h"
+#include "services.h"
 #include "session.h"
 
 #include <stdio.h>
@@ -115,12 +116,12 @@ static struct session_store *filled_store(int logins, const char *scope, long *b
     session_store_set_capacity(store, (size_t)logins);
     long before = rss_kib();
     char id[16];
-    struct session_data data = {
-        .user_id = id, .username = "LordSmatchington", .site = (char *)scope,
+    struct login_view data = {
+        .user_id = id, .username = "LordSmatchington", .site = scope,
         .token = "9f2c6a1d4e8b7c3a5f0e1d2c3b4a59687766554433221100ffeeddccbbaa9988"};
     for (int i = 0; i < logins; i++) {
         snprintf(id, sizeof id, "%d", i);
-        session_remember(store, "kongregate", &data);
+        session_remember(store, &service_kongregate.logins, &data);
     }
     *bytes_each = (rss_kib() - before) * 1024 / logins;
     return store;
@@ -137,7 +138,7 @@ static double lookup_us(struct session_store *store, int logins, const char *sco
     for (int i = 0; i < lookups; i++) {
         snprintf(id, sizeof id, "%d", (int)(rand_r(seed) % (unsigned)logins));
         struct session_data out;
-        if (session_find(store, "kongregate", scope, id, &out) == GG_OK)
+        if (session_find(store, &service_kongregate.logins, scope, id, &out) == GG_OK)
             session_data_clear(&out);
         else
             missing++;

@@ -3,6 +3,7 @@
  * ledger's first-delivery checks per second, for the store a URL names.
  * Prints one line: "<url> remember <n/s> lookup <n/s> deliver <n/s>". */
 #include "gamegate.h"
+#include "services.h"
 #include "session.h"
 #include "store.h"
 
@@ -41,10 +42,10 @@ int main(int argc, char **argv)
     double start = now_s();
     for (int i = 0; i < count; i++) {
         snprintf(user_id, sizeof user_id, "%ld%07d", run, i);
-        struct session_data login = {
+        struct login_view login = {
             .user_id = user_id, .username = "LordSmatchington", .site = scope,
             .token = "9f2c6a1d4e8b7c3a5f0e1d2c3b4a59687766554433221100ffeeddccbbaa9988"};
-        failures += store_remember(store, secret, "kongregate", &login, &msg) != GG_OK;
+        failures += store_remember(store, secret, &service_kongregate, &login, &msg) != GG_OK;
     }
     double remember = count / (now_s() - start);
 
@@ -52,7 +53,7 @@ int main(int argc, char **argv)
     for (int i = 0; i < count; i++) {
         snprintf(user_id, sizeof user_id, "%ld%07d", run, i);
         struct session_data found;
-        failures += store_find(store, secret, "kongregate", scope, user_id, &found, &msg) != GG_OK;
+        failures += store_find(store, secret, &service_kongregate, scope, user_id, &found, &msg) != GG_OK;
         session_data_clear(&found);
     }
     double lookup = count / (now_s() - start);

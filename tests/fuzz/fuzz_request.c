@@ -7,6 +7,7 @@
 #include "options.h"
 #include "request.h"
 #include "session.h"
+#include "services.h"
 #include "store.h"
 
 #include <stdint.h>
@@ -27,15 +28,18 @@ static void prepare(void)
     strbuf_release(&ignored);
     int code;
     store = store_open("memory", &ignored, &code);
-    struct session_data login = {.user_id = "7", .token = "tok7"};
-    store_remember(store, NULL, "kongregate", &login, &ignored);
-    struct session_data reader = {.token = "tokR", .privileges = "R", .site = "92366",
-                                  .username = "reader", .user_id = "8"};
-    store_remember(store, NULL, "kickapps", &reader, &ignored);
+    /* Kept for the game whose api_key the options hold, as a login is. */
+    static char scope[SESSION_SCOPE_SIZE];
+    session_game_scope("apikey", scope);
+    struct login_view login = {.user_id = "7", .token = "tok7", .site = scope};
+    store_remember(store, NULL, &service_kongregate, &login, &ignored);
+    struct login_view reader = {.token = "tokR", .privileges = "R", .site = "92366",
+                                .username = "reader", .user_id = "8"};
+    store_remember(store, NULL, &service_kickapps, &reader, &ignored);
     /* One member's username is another's userId: the ambiguous case too. */
-    struct session_data other = {.token = "tokO", .privileges = "RW", .site = "92366",
-                                 .username = "8", .user_id = "9"};
-    store_remember(store, NULL, "kickapps", &other, &ignored);
+    struct login_view other = {.token = "tokO", .privileges = "RW", .site = "92366",
+                               .username = "8", .user_id = "9"};
+    store_remember(store, NULL, &service_kickapps, &other, &ignored);
     strbuf_release(&ignored);
 }
 
