@@ -283,13 +283,16 @@ long long call_attempt_end(struct call *call, CURLcode rc)
     return wait;
 }
 
-/* What must not come back in any message, log line or failed body besides
- * the client's keys: the call's secrets, then the statistic names the
- * caller chose (free text, where a token slipped out of place would stand,
- * and which a service quotes back: "Unknown statistic <name>"). */
+/* What must not come back in any message, log line or failed body: the
+ * call's secrets, the keys of the configuration it holds (api_exit adds
+ * those in force when it ends, which a gg_client_set meanwhile may have
+ * changed), then the statistic names the caller chose (free text, where a
+ * token slipped out of place would stand, and which a service quotes
+ * back: "Unknown statistic <name>"). */
 static void collect_secrets(struct call *call)
 {
     secrets_add_all(&call->secrets, &call->req.secrets);
+    options_secrets(&call->config->options, &call->secrets);
     for (size_t i = 0; i < call->req.extra_count; i++)
         secrets_add(&call->secrets, call->req.extra_names[i]);
 }

@@ -23,7 +23,7 @@ struct call {
     struct strbuf msg;  /* what the result's message will say */
     size_t msg_prefix;  /* "endpoint: ", kept across attempts */
     struct gg_result *result;
-    struct secrets secrets; /* besides the client's keys */
+    struct secrets secrets; /* with the held configuration's keys */
     int code;
     /* Attempts */
     int attempt, attempts_allowed;

@@ -44,12 +44,9 @@ def test_parameters_arrive_as_query_form_or_json(sandbox):
     user_id, username, token = sandbox.player()
     params = {"user_id": str(user_id), "game_auth_token": token,
               "api_key": sandbox.game["api_key"]}
-    url = sandbox.url + "/api/authenticate.json?" + urllib.parse.urlencode(params)
-    assert json.loads(fetch(url)[1])["username"] == username
-    url = sandbox.url + "/api/use_item.json"  # a POST route: a form, or a JSON body
-    for given in ({"form": params}, {"json_body": params}):
-        refusal = json.loads(fetch(url, **given)[1])  # all but id arrived
-        assert refusal["error_description"] == "id is a required parameter"
+    url = sandbox.url + "/api/authenticate.json"
+    assert json.loads(fetch(url, form=params)[1])["username"] == username
+    assert json.loads(fetch(url, json_body=params)[1])["username"] == username
 
 
 def test_create_token_is_array_wrapped_and_jsonp_on_request(sandbox):
@@ -113,21 +110,23 @@ def test_command_line_help():
     assert done.returncode == 0 and "--port" in done.stdout and "--data" in done.stdout
 
 
-def test_routes_answer_on_their_method_and_refuse_a_missing_parameter_the_same_way(sandbox):
-    """A path asked with another method than its route's is 405 naming the
-    right one; a required parameter left out is refused before the handler,
-    in each service's own words, on every route that requires one."""
-    key = sandbox.game["api_key"]
-    try:
-        fetch(sandbox.url + "/api/use_item.json?api_key=" + key)
-        raise AssertionError("a GET of a POST route was answered")
-    except urllib.error.HTTPError as e:
-        assert e.code == 405 and e.headers["Allow"] == "POST"
-        assert json.loads(e.read())["error_description"] == "use POST"
+def test_a_missing_parameter_is_refused_in_each_services_words_and_after_its_guards(sandbox):
+    """Kongregate refuses a required parameter left out before anything
+    else; KickApps first checks the token, as its record's answers do."""
     status, body = fetch(sandbox.url + "/api/items.json")
     assert json.loads(body) == {"success": False, "error": 400,
                                 "error_description": "api_key is a required parameter"}
     site = sandbox.site["as"]
-    status, body = fetch("%s/rest/group/add/%s" % (sandbox.url, site), form={"t": "whatever"})
-    assert json.loads(body) == {"METHOD": "POST", "payload_type": "json", "status": "-1",
-                                "error": "Missing required parameter", "message": "invalid"}
+    _, body = fetch("%s/rest/group/add/%s" % (sandbox.url, site), form={"t": "not-a-token"})
+    assert json.loads(body)["errorId"] == "1"
+    _, body = fetch("%s/rest/group/add/%s" % (sandbox.url, site), form={})
+    assert json.loads(body)["errorId"] == "44"
+
+
+def test_an_unknown_path_is_a_json_404_for_services_and_controls_alike(sandbox):
+    for path in ("/rest/unknown/1", "/_sandbox/unknown"):
+        try:
+            fetch(sandbox.url + path)
+            raise AssertionError("%s was answered" % path)
+        except urllib.error.HTTPError as e:
+            assert e.code == 404 and json.loads(e.read())["error"] == 404, path

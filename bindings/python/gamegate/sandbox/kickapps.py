@@ -20,7 +20,8 @@ def invalid(method, error):
 
 def missing(method, absent, text=None):
     """The one answer to a required parameter left out (the record's words
-    name none of them)."""
+    name none of them). Asked only after the key, whitelist and token
+    checks, which the record's answers put first."""
     return Refusal(invalid(method, text or MISSING)[1])
 
 
@@ -78,6 +79,9 @@ def openauth_create_token(state, request, site_id):
         return invalid("GET", KEY_REFUSED)
     if request.client_ip not in key["whitelist"]:
         return invalid("GET", ACCESS_DENIED)
+    absent = [name for name in ("devId", "oat", "succUrl") if not params.get(name)]
+    if absent:
+        raise missing("GET", absent)
     app = state.openauth_apps.get(params["devId"])
     grant = state.openauth_tokens.get(params["oat"])
     if (not app or app["as"] != site_id or app["succUrl"] != params["succUrl"]
@@ -262,7 +266,9 @@ def points_add(state, request, site, member, userId):
 
 @acting(writes=True)
 def group_join(state, request, site, member):
-    group_id = request.params["groupId"]
+    group_id = request.params.get("groupId")
+    if not group_id:
+        raise missing("POST", ["groupId"])
     group = next((g for g in site.get("groups", []) if g["groupId"] == group_id), None)
     if not group:
         raise refused("The group does not exist.")
@@ -274,12 +280,10 @@ def group_join(state, request, site, member):
     return ok()
 
 
-OPENAUTH = ("devId", "oat", "succUrl")
-
 ROUTES = [
     route("POST", "/rest/token/create/{who}/{site_id}", create_token),
-    route("GET", "/rest/openauth/createtoken/{site_id}", openauth_create_token, OPENAUTH),
-    route("GET", "/rest/openauth/createtoken/{site_id}/", openauth_create_token, OPENAUTH),
+    route("GET", "/rest/openauth/createtoken/{site_id}", openauth_create_token),
+    route("GET", "/rest/openauth/createtoken/{site_id}/", openauth_create_token),
     route("POST", "/rest/favorite/add/{mediaType}/{mediaId}/{site_id}", favorite_add),
     route("POST", "/rest/favorite/remove/{mediaType}/{mediaId}/{site_id}", favorite_remove),
     route("POST", "/rest/check/favorite/{mediaType}/{mediaId}/{site_id}", favorite_check),
@@ -291,6 +295,6 @@ ROUTES = [
     route("POST", "/rest/member/fans/get/{userId}/{site_id}", member_fans),
     route("POST", "/rest/badges/list/{site_id}", badges),
     route("POST", "/rest/user/badges/get/{site_id}", user_badges),
-    route("POST", "/rest/points/add/{userId}/{site_id}", points_add, ("points",)),
-    route("POST", "/rest/group/add/{site_id}", group_join, ("groupId",)),
+    route("POST", "/rest/points/add/{userId}/{site_id}", points_add),
+    route("POST", "/rest/group/add/{site_id}", group_join),
 ]

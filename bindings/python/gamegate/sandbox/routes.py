@@ -1,8 +1,9 @@
 """A route of either service: the method and path template the record gives
-it, its handler, and the parameters it requires. The server answers a
-request only on its route's method, and refuses a required parameter that
-is absent or blank before the handler runs, in the words of the service's
-one `missing`."""
+it, its handler, and the parameters it requires before anything else. The
+server refuses such a parameter, absent or blank, before the handler runs,
+in the words of the service's one `missing`; a parameter that is checked
+only after the service's own guards (a KickApps key or token) is the
+handler's to refuse, through the same `missing`."""
 
 from collections import namedtuple
 
