@@ -302,7 +302,7 @@ BENCH_ROUNDS ?= 5
 # In-process costs and the store, then every peer in interleaved rounds.
 bench: $(B)/bench/bench $(B)/bench/loop $(B)/bench/delay_server $(B)/bench/drivers $(B)/bench/stores $(PY_EXT) | deps-bench
 	@$(WITH_SANDBOX) $<
-	@$(PYTHON) tests/bench/stores.py $(B)/bench/stores $(BENCH_ROUNDS)
+	@PYTHONPATH=bindings/python $(PYTHON) tests/bench/stores.py $(B)/bench/stores $(BENCH_ROUNDS)
 	@GAMEGATE_LIBRARY=$(abspath $(B)/lib/$(SONAME)) PYTHONPATH=bindings/python \
 	  $(PYTHON) tests/bench/outage.py
 	@GAMEGATE_LIBRARY=$(abspath $(B)/lib/$(SONAME)) PYTHONPATH=bindings/python \

@@ -9,35 +9,16 @@ import csv
 import io
 import os
 import shutil
-import socket
 import statistics
 import subprocess
 import sys
 import tempfile
-import time
+
+sys.path.insert(0, os.path.join(os.path.dirname(__file__), "..", "python"))
+
+from test_fleet import Redis  # noqa: E402
 
 COUNT = 20000
-
-
-def free_port():
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def start_redis(directory):
-    port = free_port()
-    sock = os.path.join(directory, "redis.sock")
-    process = subprocess.Popen(
-        ["redis-server", "--bind", "127.0.0.1", "--port", str(port), "--unixsocket", sock,
-         "--dir", directory, "--save", "", "--appendonly", "no"],
-        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    for _ in range(500):
-        if subprocess.run(["redis-cli", "-p", str(port), "ping"], capture_output=True,
-                          text=True).stdout.strip() == "PONG":
-            return process, port, sock
-        time.sleep(0.02)
-    raise RuntimeError("redis-server did not start")
 
 
 def gamegate_row(binary, url):
@@ -59,21 +40,20 @@ def main():
         print("bench: stores: redis-server or redis-benchmark missing; skipped")
         return
     directory = tempfile.mkdtemp(prefix="gamegate-bench-")
-    redis, port, sock = start_redis(directory)
+    redis = Redis(directory, durable=False)
     urls = {"memory": "memory", "sqlite": "sqlite://" + os.path.join(directory, "s.db"),
-            "redis tcp": "redis://127.0.0.1:%d/0" % port, "redis unix": "unix://" + sock}
+            "redis tcp": redis.url("tcp"), "redis unix": redis.url("unix")}
     figures = {}
     try:
         for _ in range(rounds):
             for name, url in urls.items():
                 for what, value in gamegate_row(binary, url).items():
                     figures.setdefault((name, what), []).append(value)
-            for what, value in redis_benchmark(port).items():
+            for what, value in redis_benchmark(redis.port).items():
                 figures.setdefault(("redis-benchmark", what), []).append(value)
-            subprocess.run(["redis-cli", "-p", str(port), "flushall"], capture_output=True)
+            redis.command("FLUSHALL")
     finally:
-        redis.terminate()
-        redis.wait(timeout=30)
+        redis.stop()
         shutil.rmtree(directory, ignore_errors=True)
     m = {key: statistics.median(values) for key, values in figures.items()}
     print("bench: session stores, one thread, one connection, %d operations, median of %d "

@@ -36,11 +36,13 @@ class PortTaken(Exception):
 
 
 class Redis:
-    """A redis-server of the test's own, persisting to its directory (so that
-    a restart keeps what was stored), on a loopback port and a unix socket."""
+    """A redis-server of the test's own, on a loopback port and a unix socket,
+    persisting every write to its directory (so that a restart keeps what was
+    stored) unless durable is False, as a benchmark wants it."""
 
-    def __init__(self, directory):
+    def __init__(self, directory, durable=True):
         self.directory = str(directory)
+        self.durable = durable
         self.port = free_port()
         self.socket = os.path.join(self.directory, "redis.sock")
         self.process = None
@@ -55,7 +57,8 @@ class Redis:
         self.process = subprocess.Popen(
             [REDIS_SERVER, "--bind", "127.0.0.1", "--port", str(self.port),
              "--unixsocket", self.socket, "--dir", self.directory, "--save", "",
-             "--appendonly", "yes", "--appendfsync", "always", "--daemonize", "no"],
+             "--appendonly", "yes" if self.durable else "no", "--appendfsync", "always",
+             "--daemonize", "no"],
             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
         for _ in range(500):
             try:
